@@ -1,0 +1,115 @@
+"""A dataset: the tables of a file or folder, its documents, and what could not be read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from copilot.data.decoding import decode_bytes
+from copilot.data.tables import TABLE_SUFFIXES, Table, read_table
+from copilot.errors import DataError, UsageError
+
+DOC_SUFFIXES = {".md", ".txt", ".rst", ".py", ".yaml", ".yml", ".cfg", ".toml", ".sh", ".r", ".ipynb", ""}
+_DOC_MAX_BYTES = 2_000_000
+_SKIPPED_DIRS = {".copilot", ".git", "__pycache__", ".ipynb_checkpoints"}
+
+
+@dataclass
+class LoadProblem:
+    """A file of a folder dataset that could not be read; audit tools report these."""
+
+    file: str
+    message: str
+
+
+@dataclass
+class Dataset:
+    """Tables keyed by their path relative to the dataset root, plus text documents."""
+
+    root: Path
+    tables: dict[str, Table]
+    documents: dict[str, str] = field(default_factory=dict)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.root.stem if self.root.is_file() else self.root.name
+
+    def table(self, name: str | None = None) -> Table:
+        """The named table, or the only one; a clear error otherwise."""
+        if name is None:
+            if len(self.tables) == 1:
+                return next(iter(self.tables.values()))
+            raise UsageError(f"the dataset has {len(self.tables)} tables; name one of: "
+                             f"{', '.join(self.tables)}", file=self.root)
+        if name in self.tables:
+            return self.tables[name]
+        by_basename = [t for key, t in self.tables.items() if Path(key).name == name]
+        if len(by_basename) == 1:
+            return by_basename[0]
+        raise UsageError(f"no table '{name}'", file=self.root,
+                         fix=f"choose one of: {', '.join(self.tables)}")
+
+    def require_column(self, column: str, table: str | None = None) -> None:
+        """Raise a one-line error with a suggestion when `column` is not in the table."""
+        import difflib
+
+        tab = self.table(table)
+        if column in tab.columns:
+            return
+        close = difflib.get_close_matches(column, tab.columns, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise UsageError(f"no column '{column}'", file=tab.name,
+                         fix=f"{hint}columns are: {', '.join(tab.columns[:20])}")
+
+
+def _iter_files(folder: Path) -> list[Path]:
+    files = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(part in _SKIPPED_DIRS or part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file():
+            files.append(path)
+    return files
+
+
+def _read_document(path: Path) -> str | None:
+    if path.stat().st_size > _DOC_MAX_BYTES:
+        return None
+    try:
+        return decode_bytes(path.read_bytes(), path)[0]
+    except DataError:
+        return None
+
+
+def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
+    """Load a table file, or a folder of tables and documents (a DCA-style dataset)."""
+    root = Path(path)
+    if not root.exists():
+        raise DataError("no such file or folder", file=root, fix="check the path")
+    if root.is_file():
+        table = read_table(root, encoding)
+        return Dataset(root=root, tables={table.name: table})
+    tables: dict[str, Table] = {}
+    documents: dict[str, str] = {}
+    problems: list[LoadProblem] = []
+    for file in _iter_files(root):
+        rel = file.relative_to(root).as_posix()
+        suffix = file.suffix.lower()
+        if suffix in TABLE_SUFFIXES:
+            try:
+                table = read_table(file, encoding)
+            except DataError as exc:
+                problems.append(LoadProblem(rel, exc.cause))
+                continue
+            table.name = rel
+            tables[rel] = table
+        elif suffix in DOC_SUFFIXES:
+            text = _read_document(file)
+            if text is not None:
+                documents[rel] = text
+    if not tables and not problems:
+        raise DataError("no tables found (looked for CSV, TSV, JSON, JSONL, Parquet)", file=root,
+                        fix="point at a data file or a folder that holds one")
+    return Dataset(root=root, tables=tables, documents=documents, problems=problems)

@@ -1,0 +1,153 @@
+"""Profile a dataset: schema, types, missing and distinct counts, and column-role candidates."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel
+
+from copilot.data.dataset import Dataset
+from copilot.data.tables import Table
+
+ColumnKind = Literal["empty", "constant", "boolean", "numeric", "datetime", "categorical", "text", "id", "mixed"]
+
+_LABEL_NAMES = re.compile(
+    r"^(label|labels|target|class|classes|y|category|sentiment|outcome|species|diagnosis|grade|"
+    r"quality|survived|answer|gold|tag|intent|rating|stance|verdict)$|(_label|_class|_target)$",
+    re.IGNORECASE)
+_TEXT_NAMES = re.compile(r"(text|sentence|review|comment|content|body|question|prompt|document|"
+                         r"description|title|abstract|message|tweet|utterance|code|passage)", re.I)
+_ID_NAMES = re.compile(r"(^id$|_id$|^id_|uuid|guid|^index$|^key$)", re.IGNORECASE)
+_SPLIT_NAMES = {"train": "train", "training": "train", "valid": "valid", "validation": "valid",
+                "val": "valid", "dev": "valid", "test": "test", "eval": "test", "holdout": "test"}
+_SAMPLES = 5
+_SAMPLE_CHARS = 80
+
+
+class ColumnProfile(BaseModel):
+    name: str
+    dtype: str
+    kind: ColumnKind
+    missing: int
+    distinct: int
+    samples: list[str]
+    mean_length: float | None = None
+    non_numeric_share: float | None = None
+
+
+class TableProfile(BaseModel):
+    name: str
+    rows: int
+    columns: list[ColumnProfile]
+    label_candidates: list[str]
+    text_candidates: list[str]
+    id_candidates: list[str]
+    split: str | None = None
+
+    def column(self, name: str) -> ColumnProfile:
+        return next(c for c in self.columns if c.name == name)
+
+
+class DatasetProfile(BaseModel):
+    name: str
+    tables: list[TableProfile]
+    documents: list[str]
+    problems: list[str]
+
+    def table(self, name: str) -> TableProfile:
+        return next(t for t in self.tables if t.name == name)
+
+    @property
+    def splits(self) -> dict[str, str]:
+        """Split name -> table name, for tables whose file name says which split they are."""
+        return {t.split: t.name for t in self.tables if t.split}
+
+
+def _quote(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 1] + "…"
+
+
+def _numeric_share(values: pd.Series) -> float:
+    converted = pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
+    return float(converted.notna().mean()) if len(values) else 0.0
+
+
+def _column_kind(series: pd.Series, name: str, rows: int) -> tuple[ColumnKind, float | None, float | None]:
+    present = series.dropna()
+    if present.empty:
+        return "empty", None, None
+    distinct = present.astype(str).nunique()
+    if distinct == 1:
+        return "constant", None, None
+    if pd.api.types.is_bool_dtype(series) or (distinct == 2 and set(present.astype(str).str.lower())
+                                              <= {"true", "false", "yes", "no", "0", "1", "y", "n"}):
+        return "boolean", None, None
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "datetime", None, None
+    if pd.api.types.is_numeric_dtype(series):
+        is_int = pd.api.types.is_integer_dtype(series)
+        if is_int and distinct == rows and _ID_NAMES.search(name):
+            return "id", None, None
+        return "numeric", None, None
+    as_text = present.astype(str)
+    mean_len = float(as_text.str.len().mean())
+    share = _numeric_share(present)
+    non_numeric = 1.0 - share
+    # Mostly numbers with a few words: a numeric column with stray entries ("?", "n/a", "12kg").
+    if 0.5 <= share < 1.0:
+        return "mixed", mean_len, non_numeric
+    if distinct == len(present) and (_ID_NAMES.search(name) or (mean_len < 40 and " " not in
+                                                                 "".join(as_text.head(50)))):
+        return "id", mean_len, non_numeric
+    if mean_len >= 30 or as_text.str.count(" ").mean() >= 4:
+        return "text", mean_len, non_numeric
+    return "categorical", mean_len, non_numeric
+
+
+def _label_candidates(table: Table, columns: list[ColumnProfile]) -> list[str]:
+    rows = len(table.df)
+    named = [c.name for c in columns if _LABEL_NAMES.search(c.name) and c.kind not in {"empty", "constant", "id"}]
+    low_cardinality = [
+        c.name for c in columns
+        if c.kind in {"categorical", "boolean"} and 2 <= c.distinct <= max(2, min(50, rows // 5))
+        and c.name not in named
+    ]
+    # A named column first; else the right-most low-cardinality column (the usual place for a label).
+    return named + low_cardinality[::-1]
+
+
+def profile_table(table: Table) -> TableProfile:
+    df = table.df
+    rows = len(df)
+    columns: list[ColumnProfile] = []
+    for name in df.columns:
+        series = df[name]
+        kind, mean_len, non_numeric = _column_kind(series, str(name), rows)
+        present = series.dropna()
+        samples = [_quote(v) for v in present.astype(str).drop_duplicates().head(_SAMPLES)]
+        columns.append(ColumnProfile(
+            name=str(name), dtype=str(series.dtype), kind=kind, missing=int(series.isna().sum()),
+            distinct=int(present.astype(str).nunique()), samples=samples, mean_length=mean_len,
+            non_numeric_share=non_numeric))
+    text = sorted((c for c in columns if c.kind == "text"),
+                  key=lambda c: (not _TEXT_NAMES.search(c.name), -(c.mean_length or 0)))
+    stem = re.split(r"[./\\]", table.name.lower())
+    split = next((_SPLIT_NAMES[p] for part in stem for p in re.split(r"[_\-\s]", part) if p in _SPLIT_NAMES),
+                 None)
+    return TableProfile(
+        name=table.name, rows=rows, columns=columns,
+        label_candidates=_label_candidates(table, columns),
+        text_candidates=[c.name for c in text],
+        id_candidates=[c.name for c in columns if c.kind == "id"],
+        split=split)
+
+
+def profile_dataset(dataset: Dataset) -> DatasetProfile:
+    return DatasetProfile(
+        name=dataset.name,
+        tables=[profile_table(t) for t in dataset.tables.values()],
+        documents=sorted(dataset.documents),
+        problems=[f"{p.file}: {p.message}" for p in dataset.problems])

@@ -1,0 +1,185 @@
+"""Orchestration as a LangGraph graph: plan → run steps → gate → apply → report.
+
+State holds only JSON-ready dicts, so the SQLite checkpointer in the workspace can persist it and an
+interrupted session resumes where it stopped. Things that cannot be persisted (the workspace handle,
+progress callbacks) travel in the runtime context, rebuilt on resume.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from copilot.errors import CopilotError
+from copilot.gate import Decision, Policy, effective_operation
+from copilot.plan import Plan, Step
+from copilot.planner import RulePlanner
+from copilot.workspace import Workspace
+from tools.base import REGISTRY, ToolContext
+from tools.contracts import ProposedChange, ToolResult
+
+_MAX_PARALLEL = 4
+
+
+class SessionState(TypedDict, total=False):
+    session: str
+    goal: str
+    overrides: dict[str, Any]
+    policy: dict[str, Any]
+    plan: dict[str, Any]
+    results: list[dict[str, Any]]  # one per step: {"step", "result"} or {"step", "error"}
+    decisions: list[dict[str, Any]]
+    applied: list[dict[str, Any]]
+    report: dict[str, Any]
+
+
+@dataclass
+class SessionEvents:
+    """Callbacks the front end uses to show progress; all optional."""
+
+    on_plan: Callable[[Plan], None] = lambda plan: None
+    on_step_start: Callable[[Step], None] = lambda step: None
+    on_step_progress: Callable[[Step, float], None] = lambda step, fraction: None
+    on_step_end: Callable[[Step, ToolResult | None, str | None], None] = lambda step, result, error: None
+
+
+@dataclass
+class SessionContext:
+    workspace: Workspace
+    events: SessionEvents = field(default_factory=SessionEvents)
+
+
+def all_changes(state: SessionState) -> list[ProposedChange]:
+    seen: set[str] = set()
+    changes = []
+    for entry in state.get("results", []):
+        for raw in (entry.get("result") or {}).get("proposed_changes", []):
+            change = ProposedChange.model_validate(raw)
+            if change.id not in seen:  # two steps may propose the same change
+                seen.add(change.id)
+                changes.append(change)
+    return changes
+
+
+def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
+    if state.get("plan"):
+        plan = Plan.model_validate(state["plan"])
+    else:
+        dataset = runtime.context.workspace.load()
+        profile = ToolContext(dataset).profile
+        plan = RulePlanner().plan(state["goal"], profile, state.get("overrides"))
+    runtime.context.events.on_plan(plan)
+    return {"plan": plan.model_dump()}
+
+
+def _run_step(step: Step, ctx: ToolContext, events: SessionEvents) -> dict[str, Any]:
+    events.on_step_start(step)
+    step_ctx = ctx.with_progress(lambda f: events.on_step_progress(step, f))
+    try:
+        tool = REGISTRY.get(step.tool)
+        result = tool.run(step_ctx, tool.parse_args(step.args))
+    except CopilotError as exc:
+        events.on_step_end(step, None, exc.line())
+        return {"step": step.id, "error": exc.line()}
+    except Exception as exc:  # a broken tool must not lose the session; the error is shown
+        message = f"{step.tool} failed: {type(exc).__name__}: {exc}"
+        events.on_step_end(step, None, message)
+        return {"step": step.id, "error": message}
+    events.on_step_end(step, result, None)
+    return {"step": step.id, "result": result.model_dump(mode="json")}
+
+
+def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
+    plan = Plan.model_validate(state["plan"])
+    ctx = ToolContext(runtime.context.workspace.load())
+    results: list[dict[str, Any]] = []
+    for level in plan.levels():
+        if len(level) == 1:
+            results.append(_run_step(level[0], ctx, runtime.context.events))
+            continue
+        with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL, len(level))) as pool:
+            results += list(pool.map(lambda s: _run_step(s, ctx, runtime.context.events), level))
+    return {"results": results}
+
+
+def gate_node(state: SessionState) -> dict[str, Any]:
+    """Decide every change: by policy where it can, else by a human through interrupt()."""
+    policy = Policy.model_validate(state["policy"])
+    decisions = []
+    for change in all_changes(state):
+        decision = policy.decide(change)
+        if decision is None:
+            # Pauses the graph; the front end shows the change and resumes with the human's decision.
+            answer = interrupt({"change": change.model_dump(mode="json")})
+            decision = Decision.model_validate(answer)
+        decisions.append(decision.model_dump())
+    return {"decisions": decisions}
+
+
+def apply_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
+    workspace = runtime.context.workspace
+    session = state["session"]
+    already = workspace.applied_change_ids(session)  # idempotent if this node re-runs after a crash
+    changes = {c.id: c for c in all_changes(state)}
+    applied = []
+    for raw in state.get("decisions", []):
+        decision = Decision.model_validate(raw)
+        change = changes[decision.change_id]
+        if change.id in already:
+            continue
+        workspace.record_decision(change, decision.model_dump(), session)
+        operation = effective_operation(change, decision)
+        if operation is None:
+            continue
+        version = workspace.apply(change, operation, decision.model_dump(), session)
+        applied.append({"change_id": change.id, "version": version.id,
+                        "rows_affected": len(operation.affected_rows), "kind": operation.kind})
+    return {"applied": applied}
+
+
+def report_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
+    results = state.get("results", [])
+    findings = [f for r in results for f in (r.get("result") or {}).get("findings", [])]
+    decisions = state.get("decisions", [])
+    workspace = runtime.context.workspace
+    return {"report": {
+        "steps": len(results),
+        "failed_steps": [r for r in results if "error" in r],
+        "findings": len(findings),
+        "by_severity": {s: sum(f["severity"] == s for f in findings) for s in ("high", "medium", "low", "info")},
+        "proposed": len(all_changes(state)),
+        "approved": sum(d["action"] in ("approve", "edit") for d in decisions),
+        "rejected": sum(d["action"] == "reject" for d in decisions),
+        "applied": state.get("applied", []),
+        "head": workspace.head_id,
+        "workspace": str(workspace.root),
+    }}
+
+
+def build_graph(checkpointer: SqliteSaver | None = None):
+    graph = StateGraph(SessionState, context_schema=SessionContext)
+    graph.add_node("plan", plan_node)
+    graph.add_node("run", run_node)
+    graph.add_node("gate", gate_node)
+    graph.add_node("apply", apply_node)
+    graph.add_node("report", report_node)
+    graph.add_edge(START, "plan")
+    graph.add_conditional_edges("plan", lambda s: "run" if s["plan"]["steps"] else "report", ["run", "report"])
+    graph.add_edge("run", "gate")
+    graph.add_edge("gate", "apply")
+    graph.add_edge("apply", "report")
+    graph.add_edge("report", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def open_checkpointer(workspace: Workspace) -> SqliteSaver:
+    conn = sqlite3.connect(workspace.checkpoint_path, check_same_thread=False)
+    return SqliteSaver(conn)

@@ -1,0 +1,120 @@
+"""The offline planner: maps a plain-English goal to a Plan with rules, no model needed.
+
+Each Intent names the tools that serve it, best first; the planner uses the first one the registry
+has, so a tool added later (label_issues, contamination, card) is picked up without changes here.
+Arguments are filled from the dataset profile by field name (label_column, text_column, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from copilot.data.profile import DatasetProfile, TableProfile
+from copilot.plan import Plan, Step
+from tools.base import REGISTRY, ToolRegistry
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    patterns: tuple[str, ...]
+    tools: tuple[str, ...]  # candidates, best first; the first registered one is used
+    what: str  # how the help text describes it
+    example: str
+
+
+INTENTS: tuple[Intent, ...] = (
+    Intent("profile", (r"\bprofil", r"\bsummar", r"\bdescribe", r"\boverview", r"\bschema", r"\bstatistic",
+                       r"\blook at\b", r"\bexplore"),
+           ("profile",), "profile the data: schema, types, missing values, likely label and text columns",
+           "profile this dataset"),
+    Intent("audit", (r"\baudit", r"what'?s wrong", r"\bwrong with\b", r"check (everything|it all|all)",
+                     r"\bissues?\b", r"\bproblems?\b", r"\bquality\b", r"\binspect", r"\bclean(ing|up)?\b",
+                     r"\bquirks?\b", r"\bsanity", r"\bhealth"),
+           (), "audit everything: run every applicable check and rank what it finds",
+           "what's wrong with this dataset?"),
+    Intent("duplicates", (r"\bdup", r"\bdedup", r"\brepeat", r"\bcopies\b", r"\bidentical\b", r"\bredundan"),
+           ("duplicates", "exact_duplicates"), "find duplicate rows and propose dropping the copies",
+           "remove duplicates"),
+    Intent("labels", (r"\blabel", r"\bmislabel", r"\bannotation", r"\bwrong class"),
+           ("label_issues",), "find label errors and propose relabels", "find label errors"),
+    Intent("contamination", (r"\bcontamin", r"\bbenchmark", r"\bhumaneval\b", r"\bdecontam", r"\beval(uation)? set"),
+           ("contamination",), "check for copies of evaluation benchmarks (HumanEval, ...)",
+           "check it against HumanEval"),
+    Intent("card", (r"\bcard\b", r"\bdatasheet", r"\bcroissant", r"\bdocument(ation|ing)?\b", r"\breadme\b"),
+           ("card",), "write a dataset card (Hugging Face card, Croissant)", "write the card"),
+)
+_LAST_INTENTS = {"card"}  # these read what the other steps found
+
+
+class RulePlanner:
+    """Deterministic goal → Plan mapping; `overrides` pin argument values (e.g. --label)."""
+
+    def __init__(self, registry: ToolRegistry = REGISTRY) -> None:
+        self.registry = registry
+
+    def matched_intents(self, goal: str) -> list[Intent]:
+        text = goal.lower()
+        return [i for i in INTENTS if any(re.search(p, text) for p in i.patterns)]
+
+    def plan(self, goal: str, profile: DatasetProfile, overrides: dict[str, Any] | None = None) -> Plan:
+        overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        intents = self.matched_intents(goal)
+        if not intents:
+            return Plan(goal=goal, notes=[self.help_text()])
+        tools: list[tuple[str, str]] = []  # (tool, why)
+        notes: list[str] = []
+        for intent in intents:
+            if intent.name == "audit":
+                tools += [(t.name, "part of the full audit") for t in self.registry.all()
+                          if t.in_audit and t.applies(profile)]
+                continue
+            available = [t for t in intent.tools if t in self.registry]
+            if available:
+                tools.append((available[0], f"asked for: {intent.what}"))
+            else:
+                notes.append(f"'{intent.name}' was asked for, but no tool for it is installed in this build "
+                             f"(needs one of: {', '.join(intent.tools)}).")
+        if tools and tools[0][0] != "profile":
+            tools.insert(0, ("profile", "profile first: later steps take their arguments from it"))
+        seen: dict[str, str] = {}
+        for name, why in tools:
+            seen.setdefault(name, why)
+        last_tools = {t for i in INTENTS if i.name in _LAST_INTENTS for t in i.tools}
+        steps: list[Step] = []
+        for name, why in seen.items():
+            depends = [s.id for s in steps] if name in last_tools else []
+            steps.append(Step(id=f"s{len(steps) + 1}", tool=name, args=self._args_for(name, profile, overrides),
+                              rationale=why, depends_on=depends))
+        return Plan(goal=goal, steps=steps, notes=notes)
+
+    def _args_for(self, tool_name: str, profile: DatasetProfile, overrides: dict[str, Any]) -> dict[str, Any]:
+        fields = self.registry.get(tool_name).Args.model_fields
+        primary = _primary_table(profile)
+        inferred: dict[str, Any] = {
+            "label_column": primary.label_candidates[0] if primary and primary.label_candidates else None,
+            "text_column": primary.text_candidates[0] if primary and primary.text_candidates else None,
+            "id_column": primary.id_candidates[0] if primary and primary.id_candidates else None,
+            "splits": profile.splits or None,
+        }
+        inferred.update(overrides)
+        return {k: v for k, v in inferred.items() if k in fields and v is not None}
+
+    def help_text(self) -> str:
+        lines = ["I did not recognise that goal. I can:"]
+        for intent in INTENTS:
+            ready = intent.name == "audit" or any(t in self.registry for t in intent.tools)
+            status = "" if ready else " (not installed yet)"
+            lines.append(f"  • {intent.what}{status} — e.g. \"{intent.example}\"")
+        lines.append("Combine them: \"find duplicates and label errors, then write the card\".")
+        return "\n".join(lines)
+
+
+def _primary_table(profile: DatasetProfile) -> TableProfile | None:
+    """The table most goals are about: the training split if named, else the largest."""
+    if not profile.tables:
+        return None
+    train = [t for t in profile.tables if t.split == "train"]
+    return train[0] if train else max(profile.tables, key=lambda t: t.rows)

@@ -1,0 +1,120 @@
+"""Drive one co-pilot session through the graph: start, answer the gate, resume.
+
+This is the Python API under the CLI (and the notebook magic):
+
+    ws = Workspace.open("data.csv")
+    outcome = Session(ws, policy_from_option("all")).start("remove duplicates")
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from langgraph.types import Command
+
+from copilot.atomic import atomic_write_text
+from copilot.errors import UsageError
+from copilot.gate import Decision, Policy
+from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
+from copilot.plan import Plan
+from copilot.workspace import Workspace
+from tools.contracts import ProposedChange, ToolResult
+
+AskHuman = Callable[[ProposedChange], Decision]
+
+
+def new_session_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
+@dataclass
+class Outcome:
+    """What a session did, read back from the final graph state."""
+
+    session: str
+    state: dict[str, Any]
+    waiting: list[ProposedChange] = field(default_factory=list)  # non-empty: paused at the gate
+
+    @property
+    def finished(self) -> bool:
+        return not self.waiting
+
+    @property
+    def plan(self) -> Plan | None:
+        return Plan.model_validate(self.state["plan"]) if self.state.get("plan") else None
+
+    @property
+    def results(self) -> list[ToolResult]:
+        return [ToolResult.model_validate(r["result"]) for r in self.state.get("results", []) if "result" in r]
+
+    @property
+    def errors(self) -> list[str]:
+        return [r["error"] for r in self.state.get("results", []) if "error" in r]
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return self.state.get("report", {})
+
+    @property
+    def decisions(self) -> list[Decision]:
+        return [Decision.model_validate(d) for d in self.state.get("decisions", [])]
+
+
+class Session:
+    """One goal on one workspace. `ask` answers changes the policy leaves to a human."""
+
+    def __init__(self, workspace: Workspace, policy: Policy, ask: AskHuman | None = None,
+                 events: SessionEvents | None = None) -> None:
+        self.workspace = workspace
+        self.policy = policy
+        self.ask = ask
+        self.context = SessionContext(workspace, events or SessionEvents())
+        self._checkpointer = open_checkpointer(workspace)
+        self.graph = build_graph(self._checkpointer)
+        self.session_id: str | None = None
+
+    def start(self, goal: str, overrides: dict[str, Any] | None = None, plan: Plan | None = None) -> Outcome:
+        self.session_id = new_session_id()
+        atomic_write_text(self.workspace.root / "SESSION", self.session_id + "\n")
+        state: dict[str, Any] = {"session": self.session_id, "goal": goal, "overrides": overrides or {},
+                                 "policy": self.policy.model_dump()}
+        if plan is not None:
+            state["plan"] = plan.model_dump()
+        return self._drive(state)
+
+    def resume(self, session_id: str | None = None) -> Outcome:
+        """Continue the workspace's last session (or the one named) from where it stopped."""
+        marker = self.workspace.root / "SESSION"
+        self.session_id = session_id or (marker.read_text().strip() if marker.exists() else None)
+        if not self.session_id:
+            raise UsageError("no session to resume", file=self.workspace.root, fix="start one with `copilot run`")
+        snapshot = self.graph.get_state(self._config())
+        if not snapshot.values:
+            raise UsageError(f"no saved session '{self.session_id}'", file=self.workspace.root)
+        if not snapshot.next:
+            return Outcome(self.session_id, dict(snapshot.values))
+        return self._drive(None)
+
+    def _config(self) -> dict[str, Any]:
+        return {"configurable": {"thread_id": self.session_id}}
+
+    def _drive(self, graph_input: dict[str, Any] | None) -> Outcome:
+        config = self._config()
+        self.graph.invoke(graph_input, config, context=self.context)
+        while True:
+            snapshot = self.graph.get_state(config)
+            pending = [ProposedChange.model_validate(i.value["change"]) for i in snapshot.interrupts]
+            if not pending:
+                return Outcome(self.session_id or "", dict(snapshot.values))
+            if self.ask is None:
+                # No human at hand: stay paused; `copilot resume` picks it up.
+                return Outcome(self.session_id or "", dict(snapshot.values), waiting=pending)
+            decision = self.ask(pending[0])
+            self.graph.invoke(Command(resume=decision.model_dump()), config, context=self.context)
+
+    def close(self) -> None:
+        self._checkpointer.conn.close()

@@ -1,0 +1,103 @@
+"""The Tool base class, the context tools read data through, and the registry."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from langchain_core.tools import StructuredTool
+from pydantic import BaseModel
+
+from copilot.data import Dataset, DatasetProfile, Table, profile_dataset
+from copilot.errors import UsageError
+from tools.contracts import ToolResult
+
+ProgressCallback = Callable[[float], None]
+
+
+@dataclass
+class ToolContext:
+    """Read-only access to the dataset a tool works on."""
+
+    dataset: Dataset
+    progress: ProgressCallback = field(default=lambda _fraction: None)
+    _profile: DatasetProfile | None = None
+
+    @property
+    def profile(self) -> DatasetProfile:
+        if self._profile is None:
+            self._profile = profile_dataset(self.dataset)
+        return self._profile
+
+    def with_progress(self, progress: ProgressCallback) -> ToolContext:
+        """The same data and profile, reporting progress elsewhere (one context per step)."""
+        return ToolContext(self.dataset, progress, self.profile)
+
+    def tables(self, name: str | None) -> list[Table]:
+        """The named table, or every table when `name` is None."""
+        return [self.dataset.table(name)] if name else list(self.dataset.tables.values())
+
+
+class Tool(ABC):
+    """A data-centric tool. Subclasses set `name`, `description` and `Args`, and implement `run`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    Args: ClassVar[type[BaseModel]]
+    in_audit: ClassVar[bool] = False  # run by the planner's "audit / what's wrong" goal
+
+    def applies(self, profile: DatasetProfile) -> bool:
+        """Whether this tool has anything to look at in a dataset of this shape."""
+        return True
+
+    @abstractmethod
+    def run(self, ctx: ToolContext, args: BaseModel) -> ToolResult:
+        """Read the data through `ctx` and return findings and proposals; never write."""
+
+    def parse_args(self, raw: dict | BaseModel | None) -> BaseModel:
+        if isinstance(raw, self.Args):
+            return raw
+        return self.Args.model_validate(raw or {})
+
+    def as_langchain_tool(self, ctx: ToolContext) -> StructuredTool:
+        """This tool as a LangChain StructuredTool bound to one dataset; returns the result as JSON."""
+
+        def call(**kwargs: object) -> str:
+            return self.run(ctx, self.Args(**kwargs)).model_dump_json()
+
+        return StructuredTool.from_function(func=call, name=self.name, description=self.description,
+                                            args_schema=self.Args)
+
+
+class ToolRegistry:
+    """Tools by name; `register` is a class decorator."""
+
+    def __init__(self) -> None:
+        self._tools: dict[str, Tool] = {}
+
+    def register(self, cls: type[Tool]) -> type[Tool]:
+        if cls.name in self._tools:
+            raise ValueError(f"tool '{cls.name}' is registered twice")
+        self._tools[cls.name] = cls()
+        return cls
+
+    def get(self, name: str) -> Tool:
+        try:
+            return self._tools[name]
+        except KeyError:
+            raise UsageError(f"no tool named '{name}'", fix=f"tools are: {', '.join(self._tools)}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def names(self) -> list[str]:
+        return list(self._tools)
+
+    def all(self) -> list[Tool]:
+        return list(self._tools.values())
+
+
+REGISTRY = ToolRegistry()
+register = REGISTRY.register

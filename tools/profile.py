@@ -1,0 +1,74 @@
+"""profile: schema and statistics, with findings for empty, constant and mixed-type columns."""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from copilot.data.profile import ColumnProfile, TableProfile
+from tools.base import Tool, ToolContext, register
+from tools.contracts import Artifact, Finding, ToolResult
+
+_MIXED_EXAMPLES = 3
+
+
+class ProfileArgs(BaseModel):
+    table: str | None = Field(default=None, description="table to profile; all tables when omitted")
+
+
+def _column_findings(table: TableProfile, col: ColumnProfile, ctx: ToolContext) -> list[Finding]:
+    common = {"tool": "profile", "file": table.name, "columns": [col.name]}
+    if col.kind == "empty":
+        return [Finding(**common, type="missing_values", severity="medium",
+                        issue=f"column '{col.name}' is empty",
+                        evidence=[col.name, f"{col.missing} of {table.rows} values missing"],
+                        description="An empty column carries no information; drop it or find why "
+                                    "the values were lost.", score=1.0)]
+    if col.kind == "constant":
+        return [Finding(**common, type="other", severity="low",
+                        issue=f"column '{col.name}' is constant",
+                        evidence=[col.name, f"every value is {col.samples[0]!r}"],
+                        description="A constant column cannot inform a model and often hides an "
+                                    "export default or a filtered dataset.", score=1.0)]
+    if col.kind == "mixed":
+        df = ctx.dataset.table(table.name).df
+        values = df[col.name].dropna().astype(str)
+        odd = values[pd.to_numeric(values.str.strip(), errors="coerce").isna()]
+        examples = list(dict.fromkeys(odd.tolist()))[:_MIXED_EXAMPLES]
+        return [Finding(**common, type="inconsistent_format", severity="medium",
+                        issue=f"column '{col.name}' mixes numbers and text",
+                        evidence=[col.name, *examples],
+                        rows=[int(r) for r in odd.index[:20]],
+                        description=f"{len(odd)} of {len(values)} values are not numbers (e.g. "
+                                    f"{', '.join(repr(e) for e in examples)}), so the column loads as "
+                                    "text and numeric checks skip it.",
+                        score=round(1 - (col.non_numeric_share or 0), 3))]
+    return []
+
+
+@register
+class ProfileTool(Tool):
+    name = "profile"
+    description = ("Profile the dataset: rows, columns, types, missing and distinct counts, sample "
+                   "values, and candidate label, text and id columns. Reports empty columns, constant "
+                   "columns and columns that mix numbers with text. Read-only; proposes no change.")
+    Args = ProfileArgs
+
+    def run(self, ctx: ToolContext, args: ProfileArgs) -> ToolResult:
+        findings: list[Finding] = []
+        artifacts: list[Artifact] = []
+        wanted = {t.name for t in ctx.tables(args.table)}
+        tables = [t for t in ctx.profile.tables if t.name in wanted]
+        for i, table in enumerate(tables):
+            for col in table.columns:
+                findings.extend(_column_findings(table, col, ctx))
+            artifacts.append(Artifact(name=f"schema of {table.name}", kind="table", content=[
+                {"column": c.name, "type": c.kind, "dtype": c.dtype, "missing": c.missing,
+                 "distinct": c.distinct, "samples": ", ".join(c.samples[:3])} for c in table.columns]))
+            ctx.progress((i + 1) / len(tables))
+        shape = "; ".join(f"{t.name}: {t.rows} rows × {len(t.columns)} columns" for t in tables)
+        roles = "; ".join(
+            f"{t.name}: label {t.label_candidates[0] if t.label_candidates else '—'}, "
+            f"text {t.text_candidates[0] if t.text_candidates else '—'}" for t in tables)
+        return ToolResult(tool=self.name, summary=f"{shape}. Likely roles: {roles}.",
+                          findings=findings, artifacts=artifacts)
