@@ -8,7 +8,6 @@ progress callbacks) travel in the runtime context, rebuilt on resume.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
@@ -23,7 +22,7 @@ from copilot.gate import Decision, Policy, effective_operation
 from copilot.plan import Plan, Step
 from copilot.planner import RulePlanner
 from copilot.workspace import Workspace
-from tools.base import REGISTRY, ToolContext
+from tools.base import REGISTRY, ToolContext, ToolRegistry
 from tools.contracts import ProposedChange, ToolResult
 
 _MAX_PARALLEL = 4
@@ -41,20 +40,23 @@ class SessionState(TypedDict, total=False):
     report: dict[str, Any]
 
 
-@dataclass
 class SessionEvents:
-    """Callbacks the front end uses to show progress; all optional."""
+    """What a front end hears while a session runs; override the methods it cares about."""
 
-    on_plan: Callable[[Plan], None] = lambda plan: None
-    on_step_start: Callable[[Step], None] = lambda step: None
-    on_step_progress: Callable[[Step, float], None] = lambda step, fraction: None
-    on_step_end: Callable[[Step, ToolResult | None, str | None], None] = lambda step, result, error: None
+    def on_plan(self, plan: Plan) -> None: ...
+
+    def on_step_start(self, step: Step) -> None: ...
+
+    def on_step_progress(self, step: Step, fraction: float) -> None: ...
+
+    def on_step_end(self, step: Step, result: ToolResult | None, error: str | None) -> None: ...
 
 
 @dataclass
 class SessionContext:
     workspace: Workspace
     events: SessionEvents = field(default_factory=SessionEvents)
+    registry: ToolRegistry = field(default_factory=lambda: REGISTRY)
 
 
 def all_changes(state: SessionState) -> list[ProposedChange]:
@@ -75,16 +77,17 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
     else:
         dataset = runtime.context.workspace.load()
         profile = ToolContext(dataset).profile
-        plan = RulePlanner().plan(state["goal"], profile, state.get("overrides"))
+        plan = RulePlanner(runtime.context.registry).plan(state["goal"], profile, state.get("overrides"))
     runtime.context.events.on_plan(plan)
     return {"plan": plan.model_dump()}
 
 
-def _run_step(step: Step, ctx: ToolContext, events: SessionEvents) -> dict[str, Any]:
+def _run_step(step: Step, ctx: ToolContext, context: SessionContext) -> dict[str, Any]:
+    events = context.events
     events.on_step_start(step)
     step_ctx = ctx.with_progress(lambda f: events.on_step_progress(step, f))
     try:
-        tool = REGISTRY.get(step.tool)
+        tool = context.registry.get(step.tool)
         result = tool.run(step_ctx, tool.parse_args(step.args))
     except CopilotError as exc:
         events.on_step_end(step, None, exc.line())
@@ -103,10 +106,10 @@ def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str,
     results: list[dict[str, Any]] = []
     for level in plan.levels():
         if len(level) == 1:
-            results.append(_run_step(level[0], ctx, runtime.context.events))
+            results.append(_run_step(level[0], ctx, runtime.context))
             continue
         with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL, len(level))) as pool:
-            results += list(pool.map(lambda s: _run_step(s, ctx, runtime.context.events), level))
+            results += list(pool.map(lambda s: _run_step(s, ctx, runtime.context), level))
     return {"results": results}
 
 
@@ -159,6 +162,7 @@ def report_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[s
         "approved": sum(d["action"] in ("approve", "edit") for d in decisions),
         "rejected": sum(d["action"] == "reject" for d in decisions),
         "applied": state.get("applied", []),
+        "policy": state["policy"]["name"],
         "head": workspace.head_id,
         "workspace": str(workspace.root),
     }}

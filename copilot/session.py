@@ -22,6 +22,7 @@ from copilot.gate import Decision, Policy
 from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
 from copilot.plan import Plan
 from copilot.workspace import Workspace
+from tools.base import REGISTRY, ToolRegistry
 from tools.contracts import ProposedChange, ToolResult
 
 AskHuman = Callable[[ProposedChange], Decision]
@@ -68,11 +69,11 @@ class Session:
     """One goal on one workspace. `ask` answers changes the policy leaves to a human."""
 
     def __init__(self, workspace: Workspace, policy: Policy, ask: AskHuman | None = None,
-                 events: SessionEvents | None = None) -> None:
+                 events: SessionEvents | None = None, registry: ToolRegistry = REGISTRY) -> None:
         self.workspace = workspace
         self.policy = policy
         self.ask = ask
-        self.context = SessionContext(workspace, events or SessionEvents())
+        self.context = SessionContext(workspace, events or SessionEvents(), registry)
         self._checkpointer = open_checkpointer(workspace)
         self.graph = build_graph(self._checkpointer)
         self.session_id: str | None = None

@@ -24,6 +24,11 @@ def _quote_row(row: pd.Series) -> str:
     return text if len(text) <= _EVIDENCE_CHARS else text[: _EVIDENCE_CHARS - 1] + "…"
 
 
+def _id_list(ids: list[int], shown: int = 4) -> str:
+    head = ", ".join(map(str, ids[:shown]))
+    return head + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+
+
 @register
 class ExactDuplicatesTool(Tool):
     name = "exact_duplicates"
@@ -56,7 +61,7 @@ class ExactDuplicatesTool(Tool):
                 ids = sorted(int(r) for r in idx)
                 table_findings.append(Finding(
                     tool=self.name, type="duplicate", severity="medium",
-                    issue=f"{len(ids)} identical rows in {table.name}",
+                    issue=f"rows {_id_list(ids)} are identical",
                     evidence=[f"rows {', '.join(map(str, ids))}", _quote_row(df.loc[ids[0], subset])],
                     description="Exact copies inflate the data, bias training toward the repeated "
                                 "examples and can leak between splits.",

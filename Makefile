@@ -1,0 +1,30 @@
+# `make demo` and `make test` create .venv and install what is missing; a second run skips the install.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@rm -rf .demo
+	$(BIN)/copilot run examples/penguins "audit this dataset and remove duplicates" \
+		--approve examples/demo-policy.toml --workspace .demo/workspace
+	$(BIN)/copilot export --workspace .demo/workspace .demo/curated
+	@echo "Curated data: .demo/curated/   Audit log: $(BIN)/copilot log --workspace .demo/workspace"
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .ruff_cache

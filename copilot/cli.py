@@ -1,0 +1,235 @@
+"""The `copilot` command line: run a goal on a dataset, with every change behind an approval gate."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from copilot.data.dataset import Dataset, load_dataset
+from copilot.errors import CopilotError, UsageError
+from copilot.gate import Policy, policy_from_option
+from copilot.interactive import TerminalApprover
+from copilot.planner import RulePlanner
+from copilot.render import TerminalEvents, render_findings, render_plan, render_summary
+from copilot.session import Outcome, Session
+from copilot.workspace import Workspace, default_workspace_dir
+from tools.base import REGISTRY, ToolContext
+from tools.operations import preview_table_change
+
+app = typer.Typer(
+    help="A data-curation co-pilot. It profiles and audits a dataset, proposes fixes, and changes nothing "
+         "until you approve. Every approved change becomes a new version with an audit trail; your input "
+         "files are never modified.\n\nStart with:  copilot run DATA \"what's wrong with this dataset?\"",
+    no_args_is_help=True, pretty_exceptions_show_locals=False, rich_markup_mode="rich")
+
+DataArg = Annotated[Path, typer.Argument(help="A CSV/TSV/JSON/JSONL/Parquet file, or a folder of them.")]
+GoalArg = Annotated[str, typer.Argument(help="What you want, in plain English, e.g. \"remove duplicates\".")]
+WorkspaceOpt = Annotated[Path | None, typer.Option(
+    "--workspace", "-w", help="Where versions and the audit log live. Default: .copilot/<name> beside the data.")]
+LabelOpt = Annotated[str | None, typer.Option("--label", help="The label column (inferred when omitted).")]
+TextOpt = Annotated[str | None, typer.Option("--text", help="The main text column (inferred when omitted).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout, nothing else.")]
+EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Force a text encoding (detected by default).")]
+ApproveOpt = Annotated[str | None, typer.Option(
+    "--approve", "-a",
+    help="Who decides proposed changes: 'ask' (you, interactively), 'all' (approve everything), 'none' "
+         "(dry run: the default when input is not a terminal), or a policy file (.toml/.json).")]
+
+
+def _console(json_mode: bool) -> Console:
+    # In --json mode everything for people goes to stderr, so stdout stays parseable.
+    return Console(stderr=True) if json_mode else Console()
+
+
+def _resolve_workspace(data: Path | None, workspace: Path | None) -> Workspace:
+    if workspace is not None:
+        return Workspace.existing(workspace)
+    if data is None:
+        raise UsageError("say which dataset", fix="pass DATA or --workspace DIR")
+    return Workspace.existing(default_workspace_dir(data))
+
+
+def _policy(option: str | None) -> Policy:
+    if option is None:
+        option = "ask" if sys.stdin.isatty() else "none"
+    return policy_from_option(option)
+
+
+def _overrides(dataset: Dataset, label: str | None, text: str | None) -> dict[str, str | None]:
+    """Column flags, checked against the data: a typo gets a one-line error with a suggestion."""
+    for column in (label, text):
+        if column and not any(column in t.columns for t in dataset.tables.values()):
+            dataset.require_column(column, next(iter(dataset.tables)))
+    return {"label_column": label, "text_column": text}
+
+
+def _approver(console: Console, workspace: Workspace) -> TerminalApprover:
+    def more(change, rows):
+        df = workspace.load().table(change.operation.table).df
+        return preview_table_change(df, change.operation, sample=rows)
+    return TerminalApprover(console, more)
+
+
+def _outcome_json(outcome: Outcome) -> str:
+    return json.dumps({"session": outcome.session, "finished": outcome.finished, **outcome.state,
+                       "waiting": [c.model_dump(mode="json") for c in outcome.waiting]}, indent=2, default=str)
+
+
+def _finish(console: Console, outcome: Outcome, json_mode: bool) -> None:
+    if json_mode:
+        typer.echo(_outcome_json(outcome))
+        return
+    plan = outcome.plan
+    if plan is not None and not plan.steps:
+        raise typer.Exit(1)
+    render_findings(console, outcome.results)
+    render_summary(console, outcome.report or {"head": "?", "workspace": ""}, waiting=len(outcome.waiting))
+
+
+def _session(workspace: Workspace, approve: str | None, console: Console, json_mode: bool) -> Session:
+    policy = _policy(approve)
+    ask = _approver(console, workspace) if policy.default == "ask" or policy.rules else None
+    return Session(workspace, policy, ask=ask, events=TerminalEvents(console))
+
+
+@app.command()
+def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOpt = None, text: TextOpt = None,
+        workspace: WorkspaceOpt = None, json_out: JsonOpt = False, encoding: EncodingOpt = None) -> None:
+    """Plan and run GOAL on DATA; each proposed change waits for approval."""
+    console = _console(json_out)
+    ws = Workspace.open(data, workspace, encoding)
+    overrides = _overrides(ws.load(), label, text)
+    session = _session(ws, approve, console, json_out)
+    try:
+        outcome = session.start(goal, overrides)
+    except KeyboardInterrupt:
+        console.print(f"\n[yellow]Paused.[/] Nothing unapproved was applied. Continue with: "
+                      f"copilot resume --workspace {escape(str(ws.root))}")
+        raise typer.Exit(130) from None
+    finally:
+        session.close()
+    _finish(console, outcome, json_out)
+
+
+@app.command()
+def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
+           workspace: WorkspaceOpt = None, approve: ApproveOpt = None, json_out: JsonOpt = False) -> None:
+    """Continue the last session of a workspace, e.g. after it stopped at the approval gate."""
+    console = _console(json_out)
+    ws = _resolve_workspace(data, workspace)
+    session = _session(ws, approve or "ask", console, json_out)
+    try:
+        outcome = session.resume()
+    finally:
+        session.close()
+    _finish(console, outcome, json_out)
+
+
+@app.command()
+def plan(data: DataArg, goal: GoalArg, label: LabelOpt = None, text: TextOpt = None, json_out: JsonOpt = False,
+         encoding: EncodingOpt = None) -> None:
+    """Show the plan for GOAL without running anything."""
+    dataset = load_dataset(data, encoding)
+    overrides = _overrides(dataset, label, text)
+    the_plan = RulePlanner().plan(goal, ToolContext(dataset).profile, overrides)
+    if json_out:
+        typer.echo(the_plan.model_dump_json(indent=2))
+    else:
+        render_plan(Console(), the_plan)
+    if not the_plan.steps:
+        raise typer.Exit(1)
+
+
+@app.command("tools")
+def list_tools(json_out: JsonOpt = False) -> None:
+    """List the tools with their descriptions and argument schemas."""
+    catalog = [{"name": t.name, "description": t.description, "args": t.Args.model_json_schema()}
+               for t in REGISTRY.all()]
+    if json_out:
+        typer.echo(json.dumps(catalog, indent=2))
+        return
+    table = Table(show_lines=True)
+    table.add_column("tool", style="bold")
+    table.add_column("what it does")
+    table.add_column("arguments")
+    for entry in catalog:
+        props = entry["args"].get("properties", {})
+        args = "\n".join(f"[bold]{escape(k)}[/]: {escape(v.get('description', ''))}" for k, v in props.items())
+        table.add_row(entry["name"], escape(entry["description"]), args or "—")
+    Console().print(table)
+
+
+def _describe(entry: dict) -> str:
+    event = entry["event"]
+    if event == "decision":
+        return f"{entry['decision']['action']} {entry['change_id']} ({entry['tool']}, {entry['kind']})"
+    if event == "apply":
+        return f"{entry['kind']} {entry['rows_affected']} rows · {entry['rationale']}"
+    if event == "export":
+        return f"{entry['format']} → {', '.join(entry['to'])}"
+    return str(entry.get("data", ""))
+
+
+@app.command()
+def log(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
+        workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
+    """Show the audit log: every decision, applied change, undo and export."""
+    ws = _resolve_workspace(data, workspace)
+    entries = ws.log()
+    if json_out:
+        typer.echo(json.dumps(entries, indent=2))
+        return
+    table = Table(title=f"Audit log of {escape(str(ws.root))} (HEAD {ws.head_id})", title_justify="left")
+    for col in ("time", "event", "actor", "what", "versions"):
+        table.add_column(col)
+    for e in entries:
+        what = _describe(e)
+        versions = f"{e.get('from_version', '')} → {e['to_version']}" if "to_version" in e else ""
+        table.add_row(e["time"], e["event"], e.get("actor") or "", escape(what), versions)
+    Console().print(table)
+
+
+@app.command()
+def undo(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
+         workspace: WorkspaceOpt = None) -> None:
+    """Go back one version. Nothing is deleted; the audit log records the undo."""
+    ws = _resolve_workspace(data, workspace)
+    before = ws.head_id
+    version = ws.undo()
+    Console().print(f"HEAD moved from {before} back to [bold]{version.id}[/].")
+
+
+@app.command()
+def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or folder (several tables).")],
+           data: Annotated[Path | None, typer.Option("--data", help="The dataset (or use --workspace).")] = None,
+           workspace: WorkspaceOpt = None,
+           fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, parquet or jsonl "
+                                                   "(default: from DEST's suffix, else csv).")] = None) -> None:
+    """Write the current version of the data to DEST."""
+    ws = _resolve_workspace(data, workspace)
+    written = ws.export(dest, fmt)  # type: ignore[arg-type]
+    Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
+
+
+@app.callback()
+def _options(debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False) -> None:
+    if debug:
+        os.environ["COPILOT_DEBUG"] = "1"
+
+
+def main() -> None:
+    try:
+        app()
+    except CopilotError as exc:
+        if os.environ.get("COPILOT_DEBUG"):
+            raise
+        typer.echo(f"error: {exc.line()}", err=True)  # one physical line, never wrapped
+        sys.exit(2)

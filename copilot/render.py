@@ -1,0 +1,191 @@
+"""Rich rendering of plans, progress, findings, change previews and the final summary."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from copilot.graph import SessionEvents
+from copilot.plan import Plan, Step
+from tools.contracts import SEVERITY_RANK, Finding, Preview, ProposedChange, ToolResult
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+_CELL = 60
+_FINDINGS_SHOWN = 25
+
+
+def clip(value: object, width: int = _CELL) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\n", "⏎")
+    return escape(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def render_plan(console: Console, plan: Plan) -> None:
+    if not plan.steps:
+        for note in plan.notes:
+            console.print(note)
+        return
+    table = Table(title=f"Plan for: {escape(plan.goal)}", title_justify="left", show_lines=False)
+    table.add_column("#", style="dim")
+    table.add_column("tool", style="bold")
+    table.add_column("arguments")
+    table.add_column("why")
+    table.add_column("after", style="dim")
+    for step in plan.steps:
+        args = ", ".join(f"{k}={json.dumps(v)}" for k, v in step.args.items()) or "—"
+        table.add_row(step.id, step.tool, clip(args, 50), escape(step.rationale), ", ".join(step.depends_on) or "—")
+    console.print(table)
+    for note in plan.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
+
+
+class TerminalEvents(SessionEvents):
+    """Shows the plan, then a progress bar over its steps with one line per step."""
+
+    def __init__(self, console: Console, show_plan: bool = True) -> None:
+        self.console = console
+        self.show_plan = show_plan
+        self.progress: Progress | None = None
+        self._overall = 0
+        self._tasks: dict[str, TaskID] = {}
+        self._lock = threading.Lock()  # steps may run in parallel threads
+
+    def on_plan(self, plan: Plan) -> None:
+        if self.show_plan:
+            render_plan(self.console, plan)
+        if plan.steps:
+            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                     MofNCompleteColumn(), TimeElapsedColumn(), console=self.console)
+            self._overall = self.progress.add_task("[bold]steps", total=len(plan.steps))
+            self.progress.start()
+
+    def on_step_start(self, step: Step) -> None:
+        if self.progress:
+            with self._lock:
+                self._tasks[step.id] = self.progress.add_task(f"{step.id} {step.tool}", total=100)
+
+    def on_step_progress(self, step: Step, fraction: float) -> None:
+        if self.progress and step.id in self._tasks:
+            self.progress.update(self._tasks[step.id], completed=round(100 * min(max(fraction, 0.0), 1.0)))
+
+    def on_step_end(self, step: Step, result: ToolResult | None, error: str | None) -> None:
+        if not self.progress:
+            return
+        label = f"{step.id} {step.tool}: " + (f"[red]failed[/] {escape(error or '')}" if error
+                                              else escape(result.summary if result else ""))
+        with self._lock:
+            self.progress.update(self._tasks[step.id], completed=100, description=clip(label, 110))
+            self.progress.advance(self._overall)
+            if self.progress.finished:
+                self.progress.stop()
+                self.progress = None
+
+
+def _where(finding: Finding) -> str:
+    parts = [finding.file or ""]
+    if finding.columns:
+        parts.append(", ".join(finding.columns))
+    if finding.rows:
+        shown = ", ".join(map(str, finding.rows[:6])) + ("…" if len(finding.rows) > 6 else "")
+        parts.append(f"rows {shown}")
+    return " · ".join(p for p in parts if p)
+
+
+def sorted_findings(results: list[ToolResult]) -> list[Finding]:
+    findings = [f for r in results for f in r.findings]
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], -(f.score or 0)))
+
+
+def render_findings(console: Console, results: list[ToolResult], limit: int = _FINDINGS_SHOWN) -> None:
+    findings = sorted_findings(results)
+    if not findings:
+        console.print("[green]No findings.[/]")
+        return
+    table = Table(title=f"Findings ({len(findings)})", title_justify="left", show_lines=True)
+    table.add_column("severity")
+    table.add_column("type")
+    table.add_column("issue", style="bold")
+    table.add_column("where")
+    table.add_column("evidence")
+    for f in findings[:limit]:
+        style = SEVERITY_STYLE[f.severity]
+        table.add_row(f"[{style}]{f.severity}[/]", f.type, clip(f.issue, 50), clip(_where(f), 40),
+                      "\n".join(clip(e, 70) for e in f.evidence[:3]))
+    console.print(table)
+    if len(findings) > limit:
+        console.print(f"[dim]… and {len(findings) - limit} more (use --json for all).[/]")
+
+
+def render_preview(console: Console, preview: Preview, title: str = "preview") -> None:
+    if preview.diff is not None:
+        console.print(Panel(escape(preview.diff or "(no difference)"), title=title))
+        return
+    if not preview.sample:
+        return
+    dropping = all(r.after is None for r in preview.sample)
+    changed = sorted({k for r in preview.sample if r.after for k in r.after if r.after[k] != r.before.get(k)})
+    columns = list(preview.sample[0].before) if dropping else changed
+    table = Table(title=title, title_justify="left")
+    table.add_column("row", style="dim")
+    for col in columns[:8]:
+        table.add_column(escape(col))
+    for row in preview.sample:
+        if row.after is None:
+            table.add_row(str(row.row_id), *[f"[red strike]{clip(row.before.get(c), 20)}[/]" for c in columns[:8]])
+        else:
+            table.add_row(str(row.row_id), *[f"{clip(row.before.get(c), 20)} → [green]{clip(row.after.get(c), 20)}[/]"
+                                             for c in columns[:8]])
+    console.print(table)
+    more = preview.rows_affected - len(preview.sample)
+    if more > 0:
+        console.print(f"[dim]… and {more} more rows.[/]")
+
+
+def render_change(console: Console, change: ProposedChange) -> None:
+    op = change.operation
+    target = getattr(op, "table", None) or getattr(op, "path", "")
+    console.print(Panel(
+        f"[bold]{change.kind}[/] on {escape(target)} · {change.preview.rows_affected} rows · from "
+        f"[bold]{change.tool}[/]\n{escape(change.rationale)}",
+        title=f"Proposed change {change.id}", title_align="left", border_style="magenta"))
+    render_preview(console, change.preview, title="before → after")
+
+
+def render_summary(console: Console, report: dict, waiting: int = 0) -> None:
+    applied = report.get("applied", [])
+    lines = [f"findings: {report.get('findings', 0)} "
+             f"({', '.join(f'{n} {s}' for s, n in report.get('by_severity', {}).items() if n) or 'none'})",
+             f"changes: {report.get('proposed', 0)} proposed, {report.get('approved', 0)} approved, "
+             f"{report.get('rejected', 0)} rejected"]
+    for a in applied:
+        lines.append(f"  applied {a['change_id']} ({a['kind']}, {a['rows_affected']} rows) → version {a['version']}")
+    if report.get("failed_steps"):
+        lines.append(f"[red]{len(report['failed_steps'])} step(s) failed[/]: "
+                     + "; ".join(escape(s["error"]) for s in report["failed_steps"]))
+    if report.get("policy") == "dry-run" and report.get("proposed"):
+        lines.append("[yellow]dry run:[/] changes were proposed and recorded, none applied "
+                     "(use --approve ask|all|POLICY_FILE to apply).")
+    if waiting:
+        lines.append(f"[yellow]{waiting} change(s) still wait for a decision: run `copilot resume`.[/]")
+    workspace = report.get("workspace", "")
+    lines.append(f"current version: [bold]{report.get('head', '?')}[/] in {escape(workspace)}")
+    if applied:
+        lines.append(f"export it: copilot export --workspace {escape(workspace)} OUT.csv · "
+                     f"undo the last change: copilot undo --workspace {escape(workspace)}")
+    elif not waiting:
+        lines.append("the data is unchanged.")
+    console.print(Panel("\n".join(lines), title="Summary", title_align="left", border_style="green"))
