@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -219,17 +218,21 @@ def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or
     Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
 
 
+_DEBUG = {"on": False}
+
+
 @app.callback()
 def _options(debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False) -> None:
-    if debug:
-        os.environ["COPILOT_DEBUG"] = "1"
+    _DEBUG["on"] = debug
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Entry point. A CopilotError prints one line and exits 2 (a traceback only with --debug)."""
+    _DEBUG["on"] = False
     try:
-        app()
+        app(args=argv)
     except CopilotError as exc:
-        if os.environ.get("COPILOT_DEBUG"):
+        if _DEBUG["on"]:
             raise
         typer.echo(f"error: {exc.line()}", err=True)  # one physical line, never wrapped
         sys.exit(2)

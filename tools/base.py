@@ -78,10 +78,14 @@ class ToolRegistry:
         self._tools: dict[str, Tool] = {}
 
     def register(self, cls: type[Tool]) -> type[Tool]:
-        if cls.name in self._tools:
-            raise ValueError(f"tool '{cls.name}' is registered twice")
-        self._tools[cls.name] = cls()
+        """Class decorator: registers one instance of the tool."""
+        self.add(cls())
         return cls
+
+    def add(self, tool: Tool) -> None:
+        if tool.name in self._tools:
+            raise ValueError(f"tool '{tool.name}' is registered twice")
+        self._tools[tool.name] = tool
 
     def get(self, name: str) -> Tool:
         try:

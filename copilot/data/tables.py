@@ -168,7 +168,8 @@ def read_jsonl(path: Path, text: str, encoding: str) -> Table:
             bad.append(lineno)
     if bad:
         shown = ", ".join(map(str, bad[:_SHOWN_LINES])) + (", ..." if len(bad) > _SHOWN_LINES else "")
-        raise DataError(f"invalid JSON on {len(bad)} line{'s' if len(bad) > 1 else ''}: {shown}",
+        where = f"line {shown}" if len(bad) == 1 else f"{len(bad)} lines: {shown}"
+        raise DataError(f"invalid JSON on {where}",
                         file=path, fix="repair or remove those lines (truncated write?)")
     if not all(isinstance(r, dict) for r in records):
         raise DataError("JSONL lines must each be an object", file=path, fix="write one {...} per line")

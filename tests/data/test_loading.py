@@ -1,0 +1,74 @@
+"""Loading tables and folders: formats, encodings, delimiters, headers and stable row ids."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from copilot.data import load_dataset
+from copilot.data.tables import ROW_ID, read_table
+
+
+def test_csv_gets_row_ids_and_types(penguins_with_dups: Path, penguins: pd.DataFrame) -> None:
+    table = read_table(penguins_with_dups)
+    assert table.df.index.name == ROW_ID
+    assert list(table.df.index[:3]) == [0, 1, 2]
+    assert len(table.df) == len(penguins) + 2
+    assert table.df["bill_length_mm"].dtype.kind == "f"
+    assert table.delimiter == "," and table.has_header and table.encoding == "utf-8"
+
+
+def test_semicolon_and_tab_delimiters_are_detected(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    semi = tmp_path / "p.csv"
+    penguins.head(30).to_csv(semi, sep=";", index=False)
+    tsv = tmp_path / "p.tsv"
+    penguins.head(30).to_csv(tsv, sep="\t", index=False)
+    for path, delim in ((semi, ";"), (tsv, "\t")):
+        table = read_table(path)
+        assert table.delimiter == delim
+        assert table.columns == list(penguins.columns)
+
+
+def test_headerless_csv_gets_generated_names(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    path = tmp_path / "numbers.csv"
+    penguins[["bill_length_mm", "bill_depth_mm"]].dropna().head(20).to_csv(path, index=False, header=False)
+    table = read_table(path)
+    assert not table.has_header
+    assert table.columns == ["column_0", "column_1"]
+    assert len(table.df) == 20
+
+
+def test_latin1_file_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "cities.csv"
+    rows = "city,country\n" + "".join(f"{c},{k}\n" for c, k in
+                                      [("Zürich", "Schweiz"), ("Málaga", "España"), ("Besançon", "France")] * 10)
+    path.write_bytes(rows.encode("latin-1"))
+    table = read_table(path)
+    assert table.encoding and table.encoding.lower() != "utf-8"
+    assert "Zürich" in set(table.df["city"])
+
+
+def test_json_jsonl_and_parquet(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    records = penguins.head(10).to_dict(orient="records")
+    (tmp_path / "a.json").write_text(json.dumps({"data": records}, default=str))
+    (tmp_path / "b.jsonl").write_text("\n".join(json.dumps(r, default=str) for r in records))
+    penguins.head(10).to_parquet(tmp_path / "c.parquet")
+    for name in ("a.json", "b.jsonl", "c.parquet"):
+        table = read_table(tmp_path / name)
+        assert len(table.df) == 10, name
+        assert "species" in table.columns, name
+
+
+def test_folder_dataset_collects_tables_documents_and_problems(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    penguins.iloc[:200].to_csv(tmp_path / "train.csv", index=False)
+    penguins.iloc[200:].to_csv(tmp_path / "test.csv", index=False)
+    (tmp_path / "README.md").write_text("# Penguins\n")
+    (tmp_path / "LICENSE").write_text("CC0\n")
+    (tmp_path / "broken.jsonl").write_text('{"a": 1}\n{"a": \n')
+    dataset = load_dataset(tmp_path)
+    assert set(dataset.tables) == {"train.csv", "test.csv"}
+    assert set(dataset.documents) == {"README.md", "LICENSE"}
+    assert [p.file for p in dataset.problems] == ["broken.jsonl"]
+    assert "line 2" in dataset.problems[0].message
