@@ -46,7 +46,7 @@ def _parquet_bytes(df: pd.DataFrame) -> bytes:
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         # Cells of mixed Python types (from JSON) have no Arrow type: store them as JSON text.
         fixed = df.copy()
-        for col in fixed.select_dtypes(include="object").columns:
+        for col in [c for c in fixed.columns if fixed[c].dtype == object]:
             fixed[col] = fixed[col].map(lambda v: v if v is None or isinstance(v, str)
                                         else json.dumps(v, default=str))
         buf = io.BytesIO()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from copilot.data import load_dataset
-from copilot.errors import DataError
+from copilot.errors import DataError, UsageError
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -72,5 +72,5 @@ def test_library_error_for_unknown_table(tmp_path: Path, penguins: pd.DataFrame)
     penguins.to_csv(tmp_path / "train.csv", index=False)
     penguins.to_csv(tmp_path / "test.csv", index=False)
     dataset = load_dataset(tmp_path)
-    with pytest.raises(Exception, match="no table 'valid.csv'.*train.csv"):
+    with pytest.raises(UsageError, match=r"no table 'valid\.csv'.*train\.csv"):
         dataset.table("valid.csv")

@@ -24,7 +24,7 @@ def test_first_tools_are_registered_with_schemas() -> None:
 
 
 def test_unknown_tool_names_the_known_ones() -> None:
-    with pytest.raises(UsageError, match="no tool named 'dedupe'.*exact_duplicates"):
+    with pytest.raises(UsageError, match=r"no tool named 'dedupe'.*exact_duplicates"):
         REGISTRY.get("dedupe")
 
 
