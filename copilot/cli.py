@@ -236,3 +236,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         typer.echo(f"error: {exc.line()}", err=True)  # one physical line, never wrapped
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -111,10 +111,12 @@ class Session:
             pending = [ProposedChange.model_validate(i.value["change"]) for i in snapshot.interrupts]
             if not pending:
                 return Outcome(self.session_id or "", dict(snapshot.values))
-            if self.ask is None:
+            # This session's policy first (on resume it may differ from the one the session began with).
+            decision = self.policy.decide(pending[0])
+            if decision is None and self.ask is None:
                 # No human at hand: stay paused; `copilot resume` picks it up.
                 return Outcome(self.session_id or "", dict(snapshot.values), waiting=pending)
-            decision = self.ask(pending[0])
+            decision = decision or self.ask(pending[0])
             self.graph.invoke(Command(resume=decision.model_dump()), config, context=self.context)
 
     def close(self) -> None:

@@ -28,9 +28,15 @@ def penguins_with_dups(tmp_path: Path, penguins: pd.DataFrame) -> Path:
     return path
 
 
-def sha256_tree(path: Path) -> dict[str, str]:
+def _sha256_tree(path: Path) -> dict[str, str]:
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+@pytest.fixture
+def tree_hash() -> Callable[[Path], dict[str, str]]:
+    """sha256 of a file, or of every file under a folder: to prove inputs are never modified."""
+    return _sha256_tree
 
 
 @dataclass

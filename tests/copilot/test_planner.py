@@ -1,0 +1,94 @@
+"""The offline planner: goals to intents to tool steps, arguments from the profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pydantic import BaseModel
+
+from copilot.data import load_dataset, profile_dataset
+from copilot.planner import RulePlanner
+from tools.base import REGISTRY, Tool, ToolRegistry
+from tools.contracts import ToolResult
+
+
+class _LabelArgs(BaseModel):
+    label_column: str | None = None
+    text_column: str | None = None
+    splits: dict[str, str] | None = None
+
+
+def _fake(tool_name: str, in_audit: bool = False) -> Tool:
+    cls = type(f"Fake_{tool_name}", (Tool,), {
+        "name": tool_name, "description": "a stand-in tool for planning tests", "Args": _LabelArgs,
+        "in_audit": in_audit, "run": lambda self, ctx, args: ToolResult(tool=tool_name, summary="")})
+    return cls()
+
+
+@pytest.fixture
+def full_registry() -> ToolRegistry:
+    """The real tools plus stand-ins for the ones later issues add, to see the planner pick them up."""
+    registry = ToolRegistry()
+    for tool in REGISTRY.all():
+        registry.add(tool)
+    for name in ("label_issues", "contamination", "card"):
+        registry.add(_fake(name, in_audit=name == "label_issues"))
+    return registry
+
+
+@pytest.fixture
+def profile(penguins_with_dups: Path):
+    return profile_dataset(load_dataset(penguins_with_dups))
+
+
+def test_duplicates_goal(profile) -> None:
+    plan = RulePlanner().plan("Please remove duplicate rows", profile)
+    assert [s.tool for s in plan.steps] == ["profile", "exact_duplicates"]
+    assert all(s.depends_on == [] for s in plan.steps)  # independent: may run in parallel
+
+
+def test_the_design_goal_orders_steps_and_fills_arguments(profile, full_registry) -> None:
+    goal = "find label errors and duplicates, check it against HumanEval, then write the card"
+    plan = RulePlanner(full_registry).plan(goal, profile)
+    assert [s.tool for s in plan.steps] == ["profile", "exact_duplicates", "label_issues", "contamination", "card"]
+    label_step = plan.steps[2]
+    assert label_step.args == {"label_column": "species"}
+    assert plan.steps[-1].depends_on == ["s1", "s2", "s3", "s4"]  # the card reads what the others found
+    assert plan.notes == []
+
+
+def test_overrides_win_over_inference(profile, full_registry) -> None:
+    plan = RulePlanner(full_registry).plan("find label errors", profile, {"label_column": "island"})
+    assert plan.steps[1].args["label_column"] == "island"
+
+
+def test_audit_runs_every_applicable_audit_tool(profile, full_registry) -> None:
+    plan = RulePlanner(full_registry).plan("What's wrong with this dataset?", profile)
+    assert [s.tool for s in plan.steps] == ["profile", "exact_duplicates", "label_issues"]
+
+
+def test_missing_tools_are_noted_not_hidden(profile) -> None:
+    plan = RulePlanner().plan("find label errors and duplicates", profile)
+    assert [s.tool for s in plan.steps] == ["profile", "exact_duplicates"]
+    assert any("label_issues" in note for note in plan.notes)
+
+
+def test_unknown_goal_gets_help(profile) -> None:
+    plan = RulePlanner().plan("bake a cake", profile)
+    assert plan.steps == []
+    assert "I can:" in plan.notes[0] and "remove duplicates" in plan.notes[0]
+
+
+def test_plans_are_deterministic(profile) -> None:
+    goal = "audit everything and remove duplicates"
+    assert RulePlanner().plan(goal, profile) == RulePlanner().plan(goal, profile)
+
+
+def test_splits_and_train_table_drive_arguments(tmp_path: Path, penguins: pd.DataFrame, full_registry) -> None:
+    penguins.iloc[:50].to_csv(tmp_path / "test.csv", index=False)
+    penguins.iloc[50:].to_csv(tmp_path / "train.csv", index=False)
+    profile = profile_dataset(load_dataset(tmp_path))
+    plan = RulePlanner(full_registry).plan("find label errors", profile)
+    assert plan.steps[1].args["splits"] == {"test": "test.csv", "train": "train.csv"}
