@@ -75,11 +75,17 @@ def _numeric_share(values: pd.Series) -> float:
     return float(converted.notna().mean()) if len(values) else 0.0
 
 
-def _column_kind(series: pd.Series, name: str, rows: int) -> tuple[ColumnKind, float | None, float | None]:
-    present = series.dropna()
+def _distinct(present: pd.Series) -> int:
+    try:
+        return int(present.nunique())
+    except TypeError:  # unhashable cells (lists, dicts from JSON): compare their text
+        return int(present.astype(str).nunique())
+
+
+def _column_kind(present: pd.Series, series: pd.Series, name: str, rows: int,
+                 distinct: int) -> tuple[ColumnKind, float | None, float | None]:
     if present.empty:
         return "empty", None, None
-    distinct = present.astype(str).nunique()
     if distinct == 1:
         return "constant", None, None
     if pd.api.types.is_bool_dtype(series) or (distinct == 2 and set(present.astype(str).str.lower())
@@ -125,13 +131,14 @@ def profile_table(table: Table) -> TableProfile:
     columns: list[ColumnProfile] = []
     for name in df.columns:
         series = df[name]
-        kind, mean_len, non_numeric = _column_kind(series, str(name), rows)
         present = series.dropna()
-        samples = [_quote(v) for v in present.astype(str).drop_duplicates().head(_SAMPLES)]
+        distinct = _distinct(present)
+        kind, mean_len, non_numeric = _column_kind(present, series, str(name), rows, distinct)
+        # Samples from the head only: converting a whole column to text is the slow part of profiling.
+        samples = [_quote(v) for v in present.head(_SAMPLES * 40).astype(str).drop_duplicates().head(_SAMPLES)]
         columns.append(ColumnProfile(
             name=str(name), dtype=str(series.dtype), kind=kind, missing=int(series.isna().sum()),
-            distinct=int(present.astype(str).nunique()), samples=samples, mean_length=mean_len,
-            non_numeric_share=non_numeric))
+            distinct=distinct, samples=samples, mean_length=mean_len, non_numeric_share=non_numeric))
     text = sorted((c for c in columns if c.kind == "text"),
                   key=lambda c: (not _TEXT_NAMES.search(c.name), -(c.mean_length or 0)))
     stem = re.split(r"[./\\]", table.name.lower())
