@@ -21,6 +21,7 @@ from copilot.render import TerminalEvents, render_findings, render_plan, render_
 from copilot.session import Outcome, Session
 from copilot.workspace import Workspace, default_workspace_dir
 from tools.base import REGISTRY, ToolContext
+from tools.contracts import Preview, ProposedChange, WriteFile
 from tools.operations import preview_table_change
 
 app = typer.Typer(
@@ -71,7 +72,9 @@ def _overrides(dataset: Dataset, label: str | None, text: str | None) -> dict[st
 
 
 def _approver(console: Console, workspace: Workspace) -> TerminalApprover:
-    def more(change, rows):
+    def more(change: ProposedChange, rows: int) -> Preview:
+        if isinstance(change.operation, WriteFile):
+            return change.preview  # the diff is already whole
         df = workspace.load().table(change.operation.table).df
         return preview_table_change(df, change.operation, sample=rows)
     return TerminalApprover(console, more)
@@ -214,7 +217,7 @@ def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or
                                                    "(default: from DEST's suffix, else csv).")] = None) -> None:
     """Write the current version of the data to DEST."""
     ws = _resolve_workspace(data, workspace)
-    written = ws.export(dest, fmt)  # type: ignore[arg-type]
+    written = ws.export(dest, fmt)
     Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
 
 

@@ -57,6 +57,14 @@ class SessionContext:
     workspace: Workspace
     events: SessionEvents = field(default_factory=SessionEvents)
     registry: ToolRegistry = field(default_factory=lambda: REGISTRY)
+    _loaded: tuple[str, ToolContext] | None = None
+
+    def tool_context(self) -> ToolContext:
+        """HEAD's data and profile, loaded once per version and shared by planning and every step."""
+        head = self.workspace.head_id
+        if self._loaded is None or self._loaded[0] != head:
+            self._loaded = (head, ToolContext(self.workspace.load()))
+        return self._loaded[1]
 
 
 def all_changes(state: SessionState) -> list[ProposedChange]:
@@ -75,8 +83,7 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
     if state.get("plan"):
         plan = Plan.model_validate(state["plan"])
     else:
-        dataset = runtime.context.workspace.load()
-        profile = ToolContext(dataset).profile
+        profile = runtime.context.tool_context().profile
         plan = RulePlanner(runtime.context.registry).plan(state["goal"], profile, state.get("overrides"))
     runtime.context.events.on_plan(plan)
     return {"plan": plan.model_dump()}
@@ -102,7 +109,7 @@ def _run_step(step: Step, ctx: ToolContext, context: SessionContext) -> dict[str
 
 def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
     plan = Plan.model_validate(state["plan"])
-    ctx = ToolContext(runtime.context.workspace.load())
+    ctx = runtime.context.tool_context()
     results: list[dict[str, Any]] = []
     for level in plan.levels():
         if len(level) == 1:

@@ -15,7 +15,7 @@ import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -24,11 +24,11 @@ from pydantic import BaseModel, Field
 from copilot.atomic import append_line, atomic_write, atomic_write_bytes, atomic_write_text
 from copilot.data.dataset import Dataset, LoadProblem, load_dataset
 from copilot.data.tables import ROW_ID, Table
-from copilot.errors import DataError, UsageError
+from copilot.errors import UsageError
 from tools.contracts import DropRows, ProposedChange, SetValues, WriteFile
 from tools.operations import apply_to_table
 
-ExportFormat = Literal["csv", "parquet", "jsonl"]
+EXPORT_FORMATS = ("csv", "parquet", "jsonl")
 
 
 def _now() -> str:
@@ -244,12 +244,12 @@ class Workspace:
                    "from_hash": current.content_hash, "to_hash": self.version(current.parent).content_hash})
         return self.version(current.parent)
 
-    def export(self, dest: str | Path, fmt: ExportFormat | None = None, actor: str = "user") -> list[Path]:
+    def export(self, dest: str | Path, fmt: str | None = None, actor: str = "user") -> list[Path]:
         """Write HEAD's tables to `dest` (a file for one table, a folder for several)."""
         dest = Path(dest)
         dataset = self.load()
-        fmt = fmt or ({".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}.get(dest.suffix.lower(), "csv"))
-        if fmt not in ("csv", "parquet", "jsonl"):
+        fmt = fmt or (dest.suffix.lower().lstrip(".") if dest.suffix.lower().lstrip(".") in EXPORT_FORMATS else "csv")
+        if fmt not in EXPORT_FORMATS:
             raise UsageError(f"unknown export format '{fmt}'", fix="use csv, parquet or jsonl")
         single = len(dataset.tables) == 1 and dest.suffix != ""
         written: list[Path] = []
@@ -273,4 +273,4 @@ class Workspace:
         return written
 
 
-__all__ = ["DataError", "Version", "Workspace", "default_workspace_dir"]
+__all__ = ["Version", "Workspace", "default_workspace_dir"]
