@@ -17,7 +17,7 @@ from copilot.errors import CopilotError, UsageError
 from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover
 from copilot.planner import RulePlanner
-from copilot.render import TerminalEvents, render_findings, render_plan, render_summary
+from copilot.render import TerminalEvents, render_decisions, render_findings, render_plan, render_summary
 from copilot.session import Outcome, Session
 from copilot.workspace import Workspace, default_workspace_dir
 from tools.base import REGISTRY, ToolContext
@@ -93,6 +93,7 @@ def _finish(console: Console, outcome: Outcome, json_mode: bool) -> None:
     if plan is not None and not plan.steps:
         raise typer.Exit(1)
     render_findings(console, outcome.results)
+    render_decisions(console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
     render_summary(console, outcome.report or {"head": "?", "workspace": ""}, waiting=len(outcome.waiting))
 
 

@@ -19,6 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from copilot.gate import Decision
 from copilot.graph import SessionEvents
 from copilot.plan import Plan, Step
 from tools.contracts import SEVERITY_RANK, Finding, Preview, ProposedChange, ToolResult
@@ -123,7 +124,7 @@ def render_findings(console: Console, results: list[ToolResult], limit: int = _F
     table.add_column("evidence")
     for f in findings[:limit]:
         style = SEVERITY_STYLE[f.severity]
-        table.add_row(f"[{style}]{f.severity}[/]", f.type, clip(f.issue, 50), clip(_where(f), 40),
+        table.add_row(f"[{style}]{f.severity}[/]", f.type, clip(f.issue, 50), clip(_where(f), 60),
                       "\n".join(clip(e, 70) for e in f.evidence[:3]))
     console.print(table)
     if len(findings) > limit:
@@ -163,6 +164,24 @@ def render_change(console: Console, change: ProposedChange) -> None:
         f"[bold]{change.tool}[/]\n{escape(change.rationale)}",
         title=f"Proposed change {change.id}", title_align="left", border_style="magenta"))
     render_preview(console, change.preview, title="before → after")
+
+
+def render_decisions(console: Console, changes: list[ProposedChange], decisions: list[Decision]) -> None:
+    """The approval gate's record: every change, what was decided, by whom and why."""
+    if not decisions:
+        return
+    by_id = {c.id: c for c in changes}
+    table = Table(title="Approval gate", title_justify="left")
+    for col in ("change", "from", "kind", "rows", "decision", "by", "why"):
+        table.add_column(col)
+    style = {"approve": "green", "edit": "green", "reject": "red"}
+    for d in decisions:
+        change = by_id.get(d.change_id)
+        rows = str(len(d.row_ids)) + f" of {change.preview.rows_affected}" if d.row_ids is not None and change \
+            else str(change.preview.rows_affected if change else "?")
+        table.add_row(d.change_id, change.tool if change else "?", change.kind if change else "?", rows,
+                      f"[{style[d.action]}]{d.action}[/]", escape(d.actor), escape(d.reason))
+    console.print(table)
 
 
 def render_summary(console: Console, report: dict, waiting: int = 0) -> None:
