@@ -36,7 +36,7 @@ INTENTS: tuple[Intent, ...] = (
            (), "audit everything: run every applicable check and rank what it finds",
            "what's wrong with this dataset?"),
     Intent("duplicates", (r"\bdup", r"\bdedup", r"\brepeat", r"\bcopies\b", r"\bidentical\b", r"\bredundan"),
-           ("duplicates", "exact_duplicates"), "find duplicate rows and propose dropping the copies",
+           ("duplicates",), "find duplicate and near-duplicate rows, and leaks across splits",
            "remove duplicates"),
     Intent("labels", (r"\blabel", r"\bmislabel", r"\bannotation", r"\bwrong class"),
            ("label_issues",), "find label errors and propose relabels", "find label errors"),

@@ -86,10 +86,10 @@ class TerminalEvents(SessionEvents):
     def on_step_end(self, step: Step, result: ToolResult | None, error: str | None) -> None:
         if not self.progress:
             return
-        label = f"{step.id} {step.tool}: " + (f"[red]failed[/] {escape(error or '')}" if error
-                                              else escape(result.summary if result else ""))
+        label = (f"{step.id} {step.tool}: [red]failed[/] {clip(error, 90)}" if error
+                 else f"{step.id} {step.tool}: {clip(result.summary if result else '', 90)}")
         with self._lock:
-            self.progress.update(self._tasks[step.id], completed=100, description=clip(label, 110))
+            self.progress.update(self._tasks[step.id], completed=100, description=label)
             self.progress.advance(self._overall)
             if self.progress.finished:
                 self.progress.stop()

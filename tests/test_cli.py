@@ -60,7 +60,7 @@ def test_json_output_and_undo_export(cli, penguins_with_dups: Path, tmp_path: Pa
     result = cli("run", penguins_with_dups, GOAL, "--approve", "all", "--json")
     data = json.loads(result.out)
     assert data["report"]["applied"][0]["rows_affected"] == 2
-    assert [s["tool"] for s in data["plan"]["steps"]] == ["profile", "exact_duplicates"]
+    assert [s["tool"] for s in data["plan"]["steps"]] == ["profile", "duplicates"]
     assert result.err == "" or "steps" in result.err  # progress goes to stderr, never stdout
     out = tmp_path / "curated.csv"
     assert cli("export", out, "--data", penguins_with_dups).code == 0
@@ -71,12 +71,12 @@ def test_json_output_and_undo_export(cli, penguins_with_dups: Path, tmp_path: Pa
 
 def test_plan_and_tools(cli, penguins_with_dups: Path) -> None:
     plan = json.loads(cli("plan", penguins_with_dups, GOAL, "--json").out)
-    assert [s["tool"] for s in plan["steps"]] == ["profile", "exact_duplicates"]
+    assert [s["tool"] for s in plan["steps"]] == ["profile", "duplicates"]
     unknown = cli("plan", penguins_with_dups, "bake a cake")
     assert unknown.code == 1 and "I can:" in unknown.out
     tools = json.loads(cli("tools", "--json").out)
-    assert {t["name"] for t in tools} >= {"profile", "exact_duplicates"}
-    assert "columns" in next(t for t in tools if t["name"] == "exact_duplicates")["args"]["properties"]
+    assert {t["name"] for t in tools} >= {"profile", "duplicates"}
+    assert "columns" in next(t for t in tools if t["name"] == "duplicates")["args"]["properties"]
 
 
 def test_session_paused_at_the_gate_resumes_in_a_new_process(penguins_with_dups: Path, penguins) -> None:

@@ -45,14 +45,14 @@ def profile(penguins_with_dups: Path):
 
 def test_duplicates_goal(profile) -> None:
     plan = RulePlanner().plan("Please remove duplicate rows", profile)
-    assert [s.tool for s in plan.steps] == ["profile", "exact_duplicates"]
+    assert [s.tool for s in plan.steps] == ["profile", "duplicates"]
     assert all(s.depends_on == [] for s in plan.steps)  # independent: may run in parallel
 
 
 def test_the_design_goal_orders_steps_and_fills_arguments(profile, full_registry) -> None:
     goal = "find label errors and duplicates, check it against HumanEval, then write the card"
     plan = RulePlanner(full_registry).plan(goal, profile)
-    assert [s.tool for s in plan.steps] == ["profile", "exact_duplicates", "label_issues", "contamination", "card"]
+    assert [s.tool for s in plan.steps] == ["profile", "duplicates", "label_issues", "contamination", "card"]
     label_step = plan.steps[2]
     assert label_step.args == {"label_column": "species"}
     assert plan.steps[-1].depends_on == ["s1", "s2", "s3", "s4"]  # the card reads what the others found
@@ -66,12 +66,12 @@ def test_overrides_win_over_inference(profile, full_registry) -> None:
 
 def test_audit_runs_every_applicable_audit_tool(profile, full_registry) -> None:
     plan = RulePlanner(full_registry).plan("What's wrong with this dataset?", profile)
-    assert [s.tool for s in plan.steps] == ["profile", "exact_duplicates", "label_issues"]
+    assert [s.tool for s in plan.steps] == ["profile", "duplicates", "label_issues"]
 
 
 def test_missing_tools_are_noted_not_hidden(profile) -> None:
     plan = RulePlanner().plan("find label errors and duplicates", profile)
-    assert [s.tool for s in plan.steps] == ["profile", "exact_duplicates"]
+    assert [s.tool for s in plan.steps] == ["profile", "duplicates"]
     assert any("label_issues" in note for note in plan.notes)
 
 

@@ -16,7 +16,7 @@ from tools.contracts import ToolResult
 
 
 def test_first_tools_are_registered_with_schemas() -> None:
-    assert {"profile", "exact_duplicates"} <= set(REGISTRY.names())
+    assert {"profile", "duplicates"} <= set(REGISTRY.names())
     for tool in REGISTRY.all():
         assert len(tool.description) > 40
         schema = tool.Args.model_json_schema()
@@ -24,7 +24,7 @@ def test_first_tools_are_registered_with_schemas() -> None:
 
 
 def test_unknown_tool_names_the_known_ones() -> None:
-    with pytest.raises(UsageError, match=r"no tool named 'dedupe'.*exact_duplicates"):
+    with pytest.raises(UsageError, match=r"no tool named 'dedupe'.*duplicates"):
         REGISTRY.get("dedupe")
 
 
@@ -37,8 +37,8 @@ def test_registering_a_name_twice_fails() -> None:
 
 def test_every_tool_runs_as_a_langchain_structured_tool(penguins_with_dups: Path) -> None:
     ctx = ToolContext(load_dataset(penguins_with_dups))
-    lc_tool = REGISTRY.get("exact_duplicates").as_langchain_tool(ctx)
+    lc_tool = REGISTRY.get("duplicates").as_langchain_tool(ctx)
     assert isinstance(lc_tool, StructuredTool)
-    assert lc_tool.name == "exact_duplicates"
+    assert lc_tool.name == "duplicates"
     result = ToolResult.model_validate(json.loads(lc_tool.invoke({"columns": ["species", "island", "year"]})))
     assert result.findings and all(f.type == "duplicate" for f in result.findings)

