@@ -22,7 +22,7 @@ from tools.textnorm import normalize_loose
 _WORD = re.compile(r"\w+")
 _ROLL = np.uint64(0x100000001B3)  # FNV prime: combines token hashes into an n-gram hash
 _CHUNK_DOCS = 20_000
-_SIGNATURE_BLOCK = 250_000  # shingles per (block × num_perm) matrix: about 250 MB at 128 permutations
+_SIGNATURE_BLOCK = 32_768  # shingles per (block × num_perm) matrix: 32 MB at 128 permutations
 Progress = Callable[[float], None]
 
 
@@ -122,6 +122,7 @@ def signatures(sh: Shingles, cfg: MinHashConfig, progress: Progress = lambda f: 
     n_docs = len(sh.starts) - 1
     sig = np.full((n_docs, cfg.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     nonempty = np.flatnonzero(~sh.empty)
+    buffer = np.empty((min(_SIGNATURE_BLOCK, len(sh.hashes)), cfg.num_perm), np.uint64)
     doc = 0
     while doc < len(nonempty):
         # Take as many whole documents as fit in one block of shingles.
@@ -130,7 +131,11 @@ def signatures(sh: Shingles, cfg: MinHashConfig, progress: Progress = lambda f: 
         last = max(doc + 1, int(np.searchsorted(sh.starts[nonempty + 1], limit, side="right")))
         docs = nonempty[doc:last]
         lo, hi = sh.starts[docs[0]], sh.starts[docs[-1] + 1]
-        permuted = ((sh.hashes[lo:hi, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
+        # In place on one buffer: the (shingles × permutations) matrix is the hot spot.
+        permuted = buffer[: hi - lo] if hi - lo <= len(buffer) else np.empty((hi - lo, cfg.num_perm), np.uint64)
+        np.multiply(sh.hashes[lo:hi, None], a[None, :], out=permuted)
+        np.add(permuted, b[None, :], out=permuted)
+        np.right_shift(permuted, np.uint64(32), out=permuted)
         sig[docs] = np.minimum.reduceat(permuted, sh.starts[docs] - lo, axis=0)
         doc = last
         progress(doc / len(nonempty))

