@@ -6,6 +6,7 @@ Layout of a workspace folder:
     HEAD                           the current version id
     audit.jsonl                    every decision, application, undo and export
     checkpoints.sqlite             LangGraph checkpoints of sessions (see copilot.graph)
+    cache/                         derived data tools may rebuild, e.g. chromadb embedding indexes
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ class Workspace:
         self.versions_dir = root / "versions"
         self.audit_path = root / "audit.jsonl"
         self.checkpoint_path = root / "checkpoints.sqlite"
+        self.cache_dir = root / "cache"  # derived data tools may rebuild (embedding indexes)
 
     # ---- opening -------------------------------------------------------------------------------------
     @classmethod

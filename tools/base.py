@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
 from langchain_core.tools import StructuredTool
@@ -19,11 +20,16 @@ ProgressCallback = Callable[[float], None]
 
 @dataclass
 class ToolContext:
-    """Read-only access to the dataset a tool works on."""
+    """Read-only access to the dataset a tool works on.
+
+    `cache_dir` (the workspace's cache/, when there is one) is the only place a tool may write, and only
+    derived data it can rebuild, such as an embedding index; never the dataset.
+    """
 
     dataset: Dataset
     progress: ProgressCallback = field(default=lambda _fraction: None)
     _profile: DatasetProfile | None = None
+    cache_dir: Path | None = None
 
     @property
     def profile(self) -> DatasetProfile:
@@ -33,7 +39,7 @@ class ToolContext:
 
     def with_progress(self, progress: ProgressCallback) -> ToolContext:
         """The same data and profile, reporting progress elsewhere (one context per step)."""
-        return ToolContext(self.dataset, progress, self.profile)
+        return ToolContext(self.dataset, progress, self.profile, self.cache_dir)
 
     def tables(self, name: str | None) -> list[Table]:
         """The named table, or every table when `name` is None."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -12,14 +13,17 @@ from pydantic import BaseModel, Field
 from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import DropRows, Finding, ProposedChange, ToolResult
+from tools.embeddings import default_embedder
 from tools.minhash import MinHashConfig, UnionFind, near_duplicates
 from tools.operations import preview_table_change
 from tools.textnorm import row_keys
+from tools.vectorstore import VectorIndex, collection_name
 
 Keep = Literal["first", "longest", "most_complete", "best_label"]
 _FINDINGS_PER_TABLE = 30
 _QUOTE = 100
 _QUOTED_MEMBERS = 3
+_NOUN = {"exact": "duplicate", "near": "near-duplicate", "semantic": "semantically duplicate"}
 
 
 class DuplicatesArgs(BaseModel):
@@ -36,16 +40,30 @@ class DuplicatesArgs(BaseModel):
                                                     "most_complete, or best_label (agrees with the cluster's majority)")
     label_column: str | None = Field(default=None, description="label column: clusters whose labels disagree "
                                                                "are flagged, and keep=best_label uses it")
+    semantic: bool | None = Field(
+        default=None, description="also find texts that say the same thing in other words (embeddings, "
+                                  "cosine similarity); by default on up to 1,000,000 rows with a text column")
+    semantic_threshold: float = Field(default=0.95, ge=0.5, le=1.0, description="cosine similarity for a "
+                                                                                 "semantic duplicate")
     splits: dict[str, str] | None = Field(
         default=None, description="split name → table (train/valid/test): rows of valid and test that "
                                   "duplicate train rows are reported as leakage")
 
 
+Method = Literal["exact", "near", "semantic"]
+_SEMANTIC_MAX_ROWS = 1_000_000
+_SEMANTIC_NEIGHBOURS = 5
+
+
 @dataclass
 class Cluster:
-    rows: list[int]  # row ids, sorted
-    exact: bool
-    similarity: float  # lowest confirmed Jaccard in the cluster (1.0 for exact)
+    rows: list[int]  # positions or row ids, sorted
+    method: Method  # exact: identical after normalization; near: Jaccard; semantic: cosine of embeddings
+    similarity: float  # the lowest confirmed similarity that joined it (1.0 for exact)
+
+    @property
+    def exact(self) -> bool:
+        return self.method == "exact"
 
 
 def _quote(value: object) -> str:
@@ -71,9 +89,36 @@ def _config(args: DuplicatesArgs) -> MinHashConfig:
     return MinHashConfig(unit=args.unit, ngram=args.ngram, threshold=args.threshold)
 
 
-def find_clusters(keys: pd.Series, texts: pd.Series | None, args: DuplicatesArgs,
+@dataclass
+class TextSource:
+    """The texts to compare beyond exact equality, and where their embedding index may be cached."""
+
+    texts: pd.Series
+    cache_dir: Path | None
+    label: str  # names the cache: table and column
+
+    def semantic_pairs(self, threshold: float, progress) -> dict[tuple[int, int], float]:
+        embedder = default_embedder()
+        texts = self.texts.tolist()
+        content = int(pd.util.hash_pandas_object(self.texts, index=False).sum())
+        index = VectorIndex(collection_name(self.label, embedder.name, content, len(texts)), self.cache_dir)
+        vectors = index.fill(texts, embedder, lambda f: progress(0.6 * f))
+        ids, sims = index.neighbours(vectors, _SEMANTIC_NEIGHBOURS + 1, lambda f: progress(0.6 + 0.4 * f))
+        pairs: dict[tuple[int, int], float] = {}
+        for a, (row_ids, row_sims) in enumerate(zip(ids.tolist(), sims.tolist(), strict=True)):
+            for b, sim in zip(row_ids, row_sims, strict=True):
+                if b != a and sim >= threshold and texts[a].strip() and texts[b].strip():
+                    pairs[(min(a, b), max(a, b))] = sim
+        return pairs
+
+
+def _semantic_on(args: DuplicatesArgs, rows: int) -> bool:
+    return args.semantic if args.semantic is not None else rows <= _SEMANTIC_MAX_ROWS
+
+
+def find_clusters(keys: pd.Series, source: TextSource | None, args: DuplicatesArgs,
                   progress=lambda f: None) -> list[Cluster]:
-    """Clusters of positions: equal `keys` are exact duplicates; similar `texts` are near-duplicates."""
+    """Clusters of positions: equal `keys` are exact duplicates; similar texts are near or semantic ones."""
     n = len(keys)
     uf = UnionFind(n)
     codes = pd.factorize(keys)[0]
@@ -84,21 +129,26 @@ def find_clusters(keys: pd.Series, texts: pd.Series | None, args: DuplicatesArgs
         else:
             first_of[code] = pos
     progress(0.1)
-    similarity: dict[tuple[int, int], float] = {}
-    if texts is not None and args.near:
-        result = near_duplicates(texts.tolist(), _config(args), uf, lambda f: progress(0.1 + 0.9 * f))
-        similarity = result.similarity
-        groups = result.clusters
-    else:
-        groups = uf.groups()
-    lowest: dict[int, float] = {}
-    for (a, _b), sim in similarity.items():
-        lowest[a] = min(lowest.get(a, 1.0), sim)
+    near: dict[tuple[int, int], float] = {}
+    semantic: dict[tuple[int, int], float] = {}
+    if source is not None and args.near:
+        near = near_duplicates(source.texts.tolist(), _config(args), uf, lambda f: progress(0.1 + 0.5 * f)).similarity
+    if source is not None and _semantic_on(args, n):
+        semantic = source.semantic_pairs(args.semantic_threshold, lambda f: progress(0.6 + 0.4 * f))
+        for a, b in semantic:
+            uf.union(a, b)
     clusters = []
-    for members in groups:
-        exact = len({codes[m] for m in members}) == 1
-        sim = 1.0 if exact else min((lowest.get(m, 1.0) for m in members), default=1.0)
-        clusters.append(Cluster(sorted(members), exact, sim))
+    for members in uf.groups():
+        inside = set(members)
+        if len({codes[m] for m in members}) == 1:
+            clusters.append(Cluster(sorted(members), "exact", 1.0))
+            continue
+        near_sims = [s for (a, _b), s in near.items() if a in inside]
+        if near_sims:
+            clusters.append(Cluster(sorted(members), "near", min(near_sims)))
+        else:
+            sims = [s for (a, _b), s in semantic.items() if a in inside]
+            clusters.append(Cluster(sorted(members), "semantic", min(sims, default=1.0)))
     return clusters
 
 
@@ -127,14 +177,16 @@ def _cluster_finding(tool: str, table: Table, cluster: Cluster, keep_row: int, t
                     _quote(", ".join(f"{k}={v}" for k, v in df.loc[ids[0]].items()))]
     labels = sorted({str(v) for v in df.loc[ids, label]}) if label else []
     conflicting = len(labels) > 1
-    kind = "identical" if cluster.exact else f"near-identical (Jaccard ≥ {cluster.similarity:.2f})"
+    kind = {"exact": "identical",
+            "near": f"near-identical (Jaccard ≥ {cluster.similarity:.2f})",
+            "semantic": f"near-identical in meaning (cosine ≥ {cluster.similarity:.2f})"}[cluster.method]
     description = (f"{len(ids)} rows are {kind}; keeping row {keep_row} and dropping the rest removes "
                    "repeated examples that bias training and inflate evaluation.")
     if conflicting:
         description += f" Their labels disagree ({' vs '.join(labels)}): at least one is a label error."
         evidence.append(f"{label}: {', '.join(f'row {r}={df.loc[r, label]}' for r in shown)}")
     return Finding(tool=tool, type="duplicate", severity="high" if conflicting else "medium",
-                   issue=f"{len(ids)} {'duplicate' if cluster.exact else 'near-duplicate'} rows in {table.name}"
+                   issue=f"{len(ids)} {_NOUN[cluster.method]} rows in {table.name}"
                          + (" with conflicting labels" if conflicting else ""),
                    evidence=evidence, description=description, file=table.name, rows=ids,
                    columns=[text] if text and not cluster.exact else [], score=round(cluster.similarity, 3))
@@ -145,10 +197,11 @@ class DuplicatesTool(Tool):
     name = "duplicates"
     description = (
         "Find duplicate rows: exact copies (after whitespace, case and Unicode normalization, ignoring id "
-        "columns) and near-duplicate texts (MinHash LSH over word 5-gram shingles, Jaccard ≥ 0.8, every "
-        "candidate verified). With train/valid/test splits, reports valid and test rows that duplicate train "
-        "rows as leakage. Proposes dropping all but one row per cluster (keep: first, longest, most_complete "
-        "or best_label).")
+        "columns), near-duplicate texts (MinHash LSH over word 5-gram shingles, Jaccard ≥ 0.8, every "
+        "candidate verified; ngram=1 with threshold=0.7 also catches copies with ~10% of words edited) and "
+        "texts with the same meaning (embeddings, cosine ≥ 0.95). With train/valid/test splits, reports valid "
+        "and test rows that duplicate train rows as leakage. Proposes dropping all but one row per cluster "
+        "(keep: first, longest, most_complete or best_label).")
     Args = DuplicatesArgs
     in_audit = True
 
@@ -183,13 +236,13 @@ class DuplicatesTool(Tool):
         text = _text_column(ctx, table, args)
         label = args.label_column if args.label_column in table.columns else None
         keys = row_keys(df[columns])
-        texts = df[text].fillna("").astype(str) if text else None
-        clusters = find_clusters(keys, texts, args, progress)
+        source = TextSource(df[text].fillna("").astype(str), ctx.cache_dir, f"{table.name}:{text}") if text else None
+        clusters = find_clusters(keys, source, args, progress)
         note = None if text or not args.near else f"{table.name}: no text column, so only exact duplicates."
         if not clusters:
             return [], None, note
         positions = df.index.to_numpy()
-        clusters = [Cluster([int(positions[p]) for p in c.rows], c.exact, c.similarity) for c in clusters]
+        clusters = [Cluster([int(positions[p]) for p in c.rows], c.method, c.similarity) for c in clusters]
         clusters.sort(key=lambda c: (-len(c.rows), c.rows[0]))
         keep = {id(c): _representative(df, c.rows, args.keep, text, label) for c in clusters}
         findings = [_cluster_finding(self.name, table, c, keep[id(c)], text, label)
@@ -224,10 +277,11 @@ class DuplicatesTool(Tool):
             text = text if text in other.columns else None
             both = pd.concat([train.df[columns], other.df[columns]], ignore_index=True)
             keys = row_keys(both)
-            texts = both[text].fillna("").astype(str) if text else None
+            source = (TextSource(both[text].fillna("").astype(str), ctx.cache_dir, f"{train.name}+{name}:{text}")
+                      if text else None)
             n_train = len(train.df)
             leaks: list[tuple[list[int], list[int], bool]] = []
-            for cluster in find_clusters(keys, texts, args):
+            for cluster in find_clusters(keys, source, args):
                 train_rows = [int(train.df.index[p]) for p in cluster.rows if p < n_train]
                 eval_rows = [int(other.df.index[p - n_train]) for p in cluster.rows if p >= n_train]
                 if train_rows and eval_rows:
@@ -241,7 +295,7 @@ class DuplicatesTool(Tool):
                 findings.append(Finding(
                     tool=self.name, type="leakage", severity="high",
                     issue=f"{split} row{'s' if len(eval_rows) > 1 else ''} {', '.join(map(str, eval_rows[:5]))} "
-                          f"{'duplicate' if exact else 'nearly duplicate'} {train.name}",
+                          f"{'also' if exact else 'nearly'} in {train.name}",
                     evidence=[f"{name} row {eval_rows[0]}: {quote}",
                               f"{train.name} row{'s' if len(train_rows) > 1 else ''} "
                               f"{', '.join(map(str, train_rows[:5]))}"],

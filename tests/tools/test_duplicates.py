@@ -130,3 +130,24 @@ def test_verification_rejects_pairs_below_the_threshold(reviews: pd.DataFrame) -
     cfg = MinHashConfig(ngram=1, threshold=0.95)
     assert near_duplicates([a, b], cfg).clusters == []
     assert near_duplicates([a, b], MinHashConfig(ngram=1, threshold=0.3)).clusters == [[0, 1]]
+
+
+def test_semantic_duplicates_catch_what_minhash_defaults_miss(tmp_path: Path, reviews: pd.DataFrame) -> None:
+    long_reviews = reviews[reviews.review.str.split().str.len() > 80].reset_index(drop=True).head(120)
+    copy = _edit_words(long_reviews.review[4], 0.05, seed=2)
+    pd.concat([long_reviews, pd.DataFrame({"review": [copy], "score": [1]})],
+              ignore_index=True).to_csv(tmp_path / "r.csv", index=False)
+    dataset = load_dataset(tmp_path / "r.csv")
+    tool = REGISTRY.get("duplicates")
+    cache = tmp_path / "cache"
+
+    without = tool.run(ToolContext(dataset), tool.parse_args({"semantic": False}))
+    assert without.findings == []  # 5-gram shingles do not survive 5% edited words
+    result = tool.run(ToolContext(dataset, cache_dir=cache), tool.parse_args({}))
+    (finding,) = result.findings
+    assert finding.rows == [4, len(long_reviews)]
+    assert "in meaning" in finding.description and finding.score >= 0.95
+    assert any(cache.iterdir())  # the embedding index persists in the workspace cache
+
+    again = tool.run(ToolContext(dataset, cache_dir=cache), tool.parse_args({}))
+    assert [f.rows for f in again.findings] == [finding.rows]
