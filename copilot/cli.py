@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,11 +18,13 @@ from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover
 from copilot.planner import RulePlanner
 from copilot.render import TerminalEvents, render_decisions, render_findings, render_plan, render_summary
-from copilot.session import Outcome, Session
 from copilot.workspace import Workspace, default_workspace_dir
 from tools.base import REGISTRY, ToolContext
 from tools.contracts import Preview, ProposedChange, WriteFile
 from tools.operations import preview_table_change
+
+if TYPE_CHECKING:
+    from copilot.session import Outcome, Session
 
 app = typer.Typer(
     help="A data-curation co-pilot. It profiles and audits a dataset, proposes fixes, and changes nothing "
@@ -100,6 +102,8 @@ def _finish(console: Console, outcome: Outcome, json_mode: bool) -> None:
 def _session(workspace: Workspace, approve: str | None, console: Console, json_mode: bool) -> Session:
     policy = _policy(approve)
     ask = _approver(console, workspace) if policy.default == "ask" or policy.rules else None
+    from copilot.session import Session  # imported here: LangGraph is slow to import; only run/resume need it
+
     return Session(workspace, policy, ask=ask, events=TerminalEvents(console))
 
 

@@ -18,12 +18,13 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from copilot.errors import CopilotError
+from copilot.events import SessionEvents
 from copilot.gate import Decision, Policy, effective_operation
 from copilot.plan import Plan, Step
 from copilot.planner import RulePlanner
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolContext, ToolRegistry
-from tools.contracts import ProposedChange, ToolResult
+from tools.contracts import ProposedChange
 
 _MAX_PARALLEL = 4
 
@@ -38,18 +39,6 @@ class SessionState(TypedDict, total=False):
     decisions: list[dict[str, Any]]
     applied: list[dict[str, Any]]
     report: dict[str, Any]
-
-
-class SessionEvents:
-    """What a front end hears while a session runs; override the methods it cares about."""
-
-    def on_plan(self, plan: Plan) -> None: ...
-
-    def on_step_start(self, step: Step) -> None: ...
-
-    def on_step_progress(self, step: Step, fraction: float) -> None: ...
-
-    def on_step_end(self, step: Step, result: ToolResult | None, error: str | None) -> None: ...
 
 
 @dataclass

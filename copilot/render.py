@@ -19,8 +19,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from copilot.events import SessionEvents
 from copilot.gate import Decision
-from copilot.graph import SessionEvents
 from copilot.plan import Plan, Step
 from tools.contracts import SEVERITY_RANK, Finding, Preview, ProposedChange, ToolResult
 

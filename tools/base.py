@@ -6,14 +6,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from langchain_core.tools import StructuredTool
 from pydantic import BaseModel
 
 from copilot.data import Dataset, DatasetProfile, Table, profile_dataset
 from copilot.errors import UsageError
 from tools.contracts import ToolResult
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
 
 ProgressCallback = Callable[[float], None]
 
@@ -69,6 +71,7 @@ class Tool(ABC):
 
     def as_langchain_tool(self, ctx: ToolContext) -> StructuredTool:
         """This tool as a LangChain StructuredTool bound to one dataset; returns the result as JSON."""
+        from langchain_core.tools import StructuredTool  # imported here: slow, and only agents need it
 
         def call(**kwargs: object) -> str:
             return self.run(ctx, self.Args(**kwargs)).model_dump_json()

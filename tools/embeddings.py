@@ -14,8 +14,6 @@ from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.random_projection import SparseRandomProjection
 
 _LEXICAL_DIM = 256
 _HASH_FEATURES = 2**18
@@ -45,6 +43,10 @@ class LexicalEmbedder:
     name = "lexical-char-ngrams-256"
 
     def __init__(self) -> None:
+        # Imported here: scikit-learn takes a second to import, and most runs never embed.
+        from sklearn.feature_extraction.text import HashingVectorizer
+        from sklearn.random_projection import SparseRandomProjection
+
         self._vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=_HASH_FEATURES,
                                              alternate_sign=False, norm="l2")
         self._projection = SparseRandomProjection(n_components=_LEXICAL_DIM, dense_output=True, random_state=0)

@@ -15,7 +15,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHashLSH
 
 from tools.textnorm import normalize_loose
 
@@ -36,6 +35,8 @@ class MinHashConfig:
     seed: int = 1
 
     def bands_rows(self) -> tuple[int, int]:
+        from datasketch import MinHashLSH  # imported here: it pulls in scipy (half a second)
+
         # Weighted toward recall: every candidate is verified by exact Jaccard, so false positives are cheap.
         lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm, weights=(0.2, 0.8))
         return lsh.b, lsh.r

@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import chromadb
 import numpy as np
 
 from tools.embeddings import Embedder
@@ -19,7 +18,9 @@ _EMBED_BATCH = 2048
 Progress = Callable[[float], None]
 
 
-def _client(path: Path | None) -> chromadb.ClientAPI:
+def _client(path: Path | None):  # -> chromadb.ClientAPI
+    import chromadb  # imported here: it takes a second to import, and most runs never search vectors
+
     settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
     if path is None:
         return chromadb.EphemeralClient(settings=settings)
