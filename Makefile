@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"  # CPU build, before anything needs torch
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,semantic]"
 	@touch $(STAMP)
 
 demo: $(STAMP)

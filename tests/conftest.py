@@ -15,6 +15,12 @@ import pytest
 from copilot.cli import main
 
 
+@pytest.fixture(autouse=True)
+def lexical_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests use the deterministic lexical embedder unless they ask for the sentence model."""
+    monkeypatch.setenv("COPILOT_EMBEDDER", "lexical")
+
+
 @pytest.fixture(scope="session")
 def penguins() -> pd.DataFrame:
     return palmerpenguins.load_penguins()

