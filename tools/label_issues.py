@@ -1,0 +1,296 @@
+"""label_issues: rows whose label is probably wrong (confident learning with cleanlab), and class imbalance."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from copilot.data.profile import TableProfile
+from copilot.data.tables import Table
+from copilot.errors import UsageError
+from tools.base import Tool, ToolContext, register
+from tools.contracts import CellUpdate, DropRows, Finding, ProposedChange, SetValues, ToolResult
+from tools.embeddings import default_embedder
+from tools.label_model import (
+    KNN_MAX_ROWS,
+    Labels,
+    embedding_probs,
+    encode_labels,
+    feature_frame,
+    tabular_probs,
+    text_probs,
+)
+from tools.operations import preview_table_change
+
+Model = Literal["auto", "fast", "thorough"]
+_FINDINGS_SHOWN = 50
+_MIN_CLASS_MEMBERS = 3  # fewer examples than this cannot be checked against the rest
+_RARE_SHARE = 0.05
+_QUOTE = 140
+_BALANCED_CLAIM = re.compile(r"(?<![a-z])(?<!im)(?<!un)balanced\b", re.IGNORECASE)
+
+
+class LabelIssuesArgs(BaseModel):
+    table: str | None = Field(default=None, description="table to check (the main one when omitted)")
+    label_column: str | None = Field(default=None, description="the label column (inferred when omitted)")
+    feature_columns: list[str] | None = Field(
+        default=None, description="features; all other columns by default, leaving out ids and copies of the label")
+    text_column: str | None = Field(default=None, description="text to learn from (inferred); used instead of "
+                                                              "the other columns unless feature_columns is given")
+    pred_probs: str | None = Field(
+        default=None, description="your own out-of-sample predicted probabilities: a column prefix (columns "
+                                  "PREFIX<class>) or a .npy file with one column per class in sorted class order")
+    embeddings: str | None = Field(default=None, description="a .npy file of row embeddings to learn from too")
+    model: Model = Field(default="auto", description="auto: gradient boosting only where it pays (categorical or "
+                                                     "missing features, large tables); fast: never; thorough: always")
+    folds: int = Field(default=5, ge=2, le=20, description="cross-validation folds")
+
+
+def _quote(text: object) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= _QUOTE else flat[: _QUOTE - 1] + "…"
+
+
+def _pick_table(ctx: ToolContext, args: LabelIssuesArgs) -> Table:
+    if args.table:
+        return ctx.dataset.table(args.table)
+    profile = ctx.profile
+    with_label = [t for t in profile.tables if (args.label_column in [c.name for c in t.columns]
+                                                if args.label_column else t.label_candidates)]
+    if not with_label:
+        raise UsageError("no label column found", fix="pass --label COLUMN (label_column)")
+    train = [t for t in with_label if t.split == "train"]
+    return ctx.dataset.table((train or sorted(with_label, key=lambda t: -t.rows))[0].name)
+
+
+def _label_copies(df: pd.DataFrame, label: str, columns: list[str]) -> list[str]:
+    """Columns that fully determine the label (a code or a name of the class): learning from them is cheating."""
+    copies = []
+    for col in columns:
+        values = df[col]
+        if values.nunique() < 2 or values.nunique() > len(df) / 2:
+            continue
+        if df.groupby(values, observed=True)[label].nunique().max() == 1:
+            copies.append(col)
+    return copies
+
+
+def _load_npy(ctx: ToolContext, name: str, rows: int) -> np.ndarray:
+    path = Path(name) if Path(name).is_absolute() else ctx.dataset.root.parent / name
+    if not path.exists() and ctx.dataset.root.is_dir():
+        path = ctx.dataset.root / name
+    try:
+        array = np.load(path)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {name}: {exc}", file=path, fix="give a .npy file saved with numpy.save") from exc
+    if array.ndim != 2 or array.shape[0] != rows:
+        raise UsageError(f"{name} has shape {array.shape}, expected ({rows}, N)", file=path)
+    return array.astype(np.float64)
+
+
+def _user_probs(ctx: ToolContext, df: pd.DataFrame, labels: Labels, source: str) -> np.ndarray:
+    if source.endswith(".npy"):
+        probs = _load_npy(ctx, source, len(df))[labels.positions]
+    else:
+        columns = [f"{source}{c}" for c in labels.classes]
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            raise UsageError(f"no probability columns {', '.join(missing[:3])}",
+                             fix=f"name them {source}<class> for every class")
+        probs = df[columns].to_numpy(dtype=float)[labels.positions]
+    if probs.shape[1] != labels.n_classes:
+        raise UsageError(f"pred_probs has {probs.shape[1]} columns for {labels.n_classes} classes")
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+class _Plan(BaseModel):
+    """What the model learns from, decided once so the summary can say it."""
+
+    features: list[str]
+    text: str | None
+    dropped_copies: list[str]
+
+
+def _inputs(df: pd.DataFrame, profile: TableProfile, label: str, args: LabelIssuesArgs) -> _Plan:
+    text = args.text_column or (profile.text_candidates[0] if profile.text_candidates else None)
+    if args.feature_columns is not None:
+        return _Plan(features=args.feature_columns, text=args.text_column, dropped_copies=[])
+    if text:
+        return _Plan(features=[], text=text, dropped_copies=[])
+    skip = {label, *profile.id_candidates}
+    candidates = [c for c in df.columns if c not in skip
+                  and not (args.pred_probs and c.startswith(args.pred_probs))]
+    copies = _label_copies(df, label, candidates)
+    return _Plan(features=[c for c in candidates if c not in copies], text=None, dropped_copies=copies)
+
+
+@register
+class LabelIssuesTool(Tool):
+    name = "label_issues"
+    description = (
+        "Find rows whose class label is probably wrong, with cleanlab's confident learning on out-of-sample "
+        "predicted probabilities (K-fold: gradient boosting, logistic regression and k-NN for tables; TF-IDF "
+        "and sentence embeddings for text; or your own pred_probs). Reports each suspect row with its given "
+        "and suggested label and a label-quality score, proposes relabelling or dropping them, and reports "
+        "classes under 5% of rows or a card that claims balance the data lacks.")
+    Args = LabelIssuesArgs
+    in_audit = True
+
+    def applies(self, profile) -> bool:
+        return any(t.label_candidates for t in profile.tables)
+
+    def run(self, ctx: ToolContext, args: LabelIssuesArgs) -> ToolResult:
+        from cleanlab.filter import find_label_issues
+        from cleanlab.rank import get_label_quality_scores
+
+        table = _pick_table(ctx, args)
+        df = table.df
+        profile = ctx.profile.table(table.name)
+        label = args.label_column or (profile.label_candidates[0] if profile.label_candidates else None)
+        if label is None:
+            raise UsageError("no label column found", file=table.name, fix="pass --label COLUMN (label_column)")
+        for col in [label, *(args.feature_columns or []), *([args.text_column] if args.text_column else [])]:
+            ctx.dataset.require_column(col, table.name)
+
+        findings = self._unlabelled(table, label)
+        encode_labels(df[label], label)  # the whole column must look like class labels
+        counts = df[label].value_counts()
+        too_few = counts[counts < _MIN_CLASS_MEMBERS]
+        checkable = df[label].where(~df[label].isin(too_few.index))
+        labels = encode_labels(checkable, label)
+        plan = _inputs(df, profile, label, args)
+        probs = self._probabilities(ctx, df, labels, plan, args)
+        ctx.progress(0.9)
+
+        issue_mask = find_label_issues(labels.codes, probs, filter_by="prune_by_noise_rate")
+        quality = get_label_quality_scores(labels.codes, probs)
+        suggested = probs.argmax(axis=1)
+        # A row with none of its features filled gives the models nothing to judge its label by.
+        blank = (df.iloc[labels.positions][plan.features].isna().all(axis=1).to_numpy() if plan.features
+                 else np.zeros(len(labels.codes), dtype=bool))
+        flagged = [i for i in np.flatnonzero(issue_mask) if suggested[i] != labels.codes[i] and not blank[i]]
+        flagged.sort(key=lambda i: quality[i])
+        row_ids = [int(df.index[labels.positions[i]]) for i in flagged]
+        findings += [self._finding(table, plan, label, row_id, labels.classes[labels.codes[i]],
+                                   labels.classes[suggested[i]], float(quality[i]), float(probs[i, suggested[i]]))
+                     for i, row_id in zip(flagged[:_FINDINGS_SHOWN], row_ids, strict=False)]
+        findings += self._imbalance(ctx, table, label, counts, too_few)
+        changes = self._changes(table, label, findings, row_ids, [labels.classes[suggested[i]] for i in flagged])
+        ctx.progress(1.0)
+        used = (f"text column '{plan.text}'" if plan.text else f"{len(plan.features)} feature columns")
+        if args.pred_probs:
+            used = f"your pred_probs ({args.pred_probs})"
+        summary = (f"{len(flagged)} of {len(labels.codes)} labels in {table.name}.{label} look wrong "
+                   f"(learned from {used})."
+                   + (f" Left out {', '.join(plan.dropped_copies)}: they repeat the label." if plan.dropped_copies
+                      else ""))
+        return ToolResult(tool=self.name, summary=summary, findings=findings, proposed_changes=changes)
+
+    def _probabilities(self, ctx: ToolContext, df: pd.DataFrame, labels: Labels, plan: _Plan,
+                       args: LabelIssuesArgs) -> np.ndarray:
+        if args.pred_probs:
+            return _user_probs(ctx, df, labels, args.pred_probs)
+        rows = df.iloc[labels.positions]
+        parts: list[np.ndarray] = []
+        if plan.text:
+            texts = rows[plan.text].fillna("").astype(str).tolist()
+            parts.append(text_probs(texts, labels, args.folds, lambda f: ctx.progress(0.4 * f)))
+            embedder = default_embedder()
+            if not embedder.name.startswith("lexical"):  # lexical vectors add nothing over TF-IDF
+                parts.append(embedding_probs(embedder.embed(texts), labels, args.folds,
+                                             lambda f: ctx.progress(0.4 + 0.3 * f)))
+        if plan.features:
+            features = feature_frame(rows, plan.features)
+            if features.shape[1] == 0:
+                raise UsageError("no usable feature columns (all ids or free text)", fix="pass feature_columns")
+            messy = any(features[c].dtype == "category" for c in features) or features.isna().any().any()
+            fast = args.model == "fast" or (args.model == "auto" and not messy and len(rows) <= KNN_MAX_ROWS)
+            parts.append(tabular_probs(features, labels, args.folds, lambda f: ctx.progress(0.7 * f), fast=fast))
+        if args.embeddings:
+            vectors = _load_npy(ctx, args.embeddings, len(df))[labels.positions]
+            parts.append(embedding_probs(vectors, labels, args.folds, lambda f: ctx.progress(0.7 + 0.2 * f)))
+        if not parts:
+            raise UsageError("nothing to learn the labels from", fix="pass feature_columns or text_column")
+        return sum(parts) / len(parts)
+
+    def _finding(self, table: Table, plan: _Plan, label: str, row_id: int, given: object, suggested: object,
+                 quality: float, probability: float) -> Finding:
+        row = table.df.loc[row_id]
+        if plan.text:
+            quoted = f"row {row_id}: \"{_quote(row[plan.text])}\""
+        else:
+            quoted = f"row {row_id}: " + _quote(", ".join(f"{c}={row[c]}" for c in plan.features[:8]))
+        return Finding(
+            tool=self.name, type="label_error", severity="high" if quality < 0.1 else "medium",
+            issue=f"row {row_id} labelled {given!r}, probably {suggested!r}",
+            evidence=[f"row {row_id}: {label}={given}", quoted,
+                      f"model: {suggested} with probability {probability:.2f}"],
+            description=f"Models that never saw this row predict {suggested!r} (p={probability:.2f}); the given "
+                        f"label {given!r} has label quality {quality:.3f}. A wrong label teaches the model the "
+                        "wrong thing and distorts evaluation.",
+            file=table.name, rows=[row_id], columns=[label], score=round(1 - quality, 3))
+
+    def _unlabelled(self, table: Table, label: str) -> list[Finding]:
+        missing = table.df.index[table.df[label].isna()]
+        if missing.empty:
+            return []
+        ids = [int(r) for r in missing]
+        return [Finding(tool=self.name, type="missing_values", severity="medium",
+                        issue=f"{len(ids)} rows have no {label}",
+                        evidence=[f"rows {', '.join(map(str, ids[:10]))}" + (" …" if len(ids) > 10 else ""),
+                                  f"{label} is empty"],
+                        description="Rows without a label were left out of the label check; fill or drop them.",
+                        file=table.name, rows=ids, columns=[label], score=1.0)]
+
+    def _imbalance(self, ctx: ToolContext, table: Table, label: str, counts: pd.Series,
+                   too_few: pd.Series) -> list[Finding]:
+        total = int(counts.sum())
+        findings = []
+        evidence = [f"{k}: {v} ({v / total:.1%})" for k, v in counts.items()]
+        for cls, n in counts.items():
+            if n / total < _RARE_SHARE:
+                unchecked = " It has too few examples to check its labels." if cls in too_few.index else ""
+                findings.append(Finding(
+                    tool=self.name, type="class_imbalance", severity="medium",
+                    issue=f"class {cls!r} of {label} is rare: {n} of {total} rows ({n / total:.1%})",
+                    evidence=[f"{label}={cls}: {n} rows", *evidence[:6]],
+                    description="Models tend to ignore a class this rare; collect more examples, reweight, or "
+                                f"report per-class metrics.{unchecked}",
+                    file=table.name, columns=[label], score=round(1 - n / total / _RARE_SHARE, 3)))
+        ratio = counts.min() / counts.max()
+        for doc, text in ctx.dataset.documents.items():
+            for line in text.splitlines():
+                if _BALANCED_CLAIM.search(line) and ratio < 0.5:
+                    findings.append(Finding(
+                        tool=self.name, type="class_imbalance", severity="high",
+                        issue=f"{doc} says the classes are balanced; {label} is not",
+                        evidence=[line.strip()[:200], *evidence[:6]],
+                        description=f"The smallest class has {ratio:.0%} of the largest one's rows. Readers who "
+                                    "trust the card will misread accuracy figures.",
+                        file=doc, columns=[label], score=round(1 - ratio, 3)))
+                    break
+        return findings
+
+    def _changes(self, table: Table, label: str, findings: list[Finding], row_ids: list[int],
+                 suggestions: list[object]) -> list[ProposedChange]:
+        if not row_ids:
+            return []
+        ids = [f.id for f in findings if f.type == "label_error"]
+        relabel = SetValues(kind="relabel", table=table.name, column=label,
+                            updates=[CellUpdate(row_id=r, value=s) for r, s in zip(row_ids, suggestions, strict=True)])
+        drop = DropRows(table=table.name, row_ids=sorted(row_ids))
+        return [
+            ProposedChange(tool=self.name, operation=relabel, finding_ids=ids,
+                           rationale=f"Relabel {len(row_ids)} rows of {table.name} to the label the models "
+                                     "predict. Approve only the rows you have checked (edit), or drop them instead.",
+                           preview=preview_table_change(table.df, relabel)),
+            ProposedChange(tool=self.name, operation=drop, finding_ids=ids,
+                           rationale=f"Drop the {len(row_ids)} rows of {table.name} whose labels look wrong, "
+                                     "when relabelling them is not safe.",
+                           preview=preview_table_change(table.df, drop)),
+        ]
