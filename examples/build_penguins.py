@@ -15,6 +15,8 @@ OUT = Path(__file__).parent / "penguins" / "penguins.csv"
 SEED = 7
 DUPLICATED_ROWS = [12, 87, 150, 233]  # rows copied once more, inserted elsewhere
 MASS_AS_TEXT = {40: "3,650 g", 190: "unknown", 301: "4.1 kg"}  # body_mass_g entries typed as text
+FLIPPED_ROWS = [30, 120, 260]  # rows (of the final table) whose species is swapped for another
+_NEXT_SPECIES = {"Adelie": "Chinstrap", "Chinstrap": "Gentoo", "Gentoo": "Adelie"}
 
 
 def build() -> str:
@@ -30,6 +32,8 @@ def build() -> str:
         copy = df.iloc[[row]]
         at = int(rng.integers(0, len(df)))
         df = pd.concat([df.iloc[:at], copy, df.iloc[at:]], ignore_index=True)
+    for row in FLIPPED_ROWS:
+        df.loc[row, "species"] = _NEXT_SPECIES[df.loc[row, "species"]]
     return df.to_csv(index=False, lineterminator="\n")
 
 

@@ -38,7 +38,12 @@ def test_demo_finds_every_planted_issue(cli, tmp_path: Path, tree_hash) -> None:
     assert any(f["columns"] == ["study_name"] and "constant" in f["issue"] for f in findings)
     assert any(f["columns"] == ["comments"] and f["type"] == "missing_values" for f in findings)
 
-    (applied,) = state["report"]["applied"]
+    assert not state["report"]["failed_steps"]
+    label_rows = sorted(f["rows"][0] for f in findings if f["type"] == "label_error")
+    # Two of the three flips are found; row 30 is a documented miss (examples/README.md).
+    assert set(builder.FLIPPED_ROWS) & set(label_rows) == {120, 260} and len(label_rows) <= 4
+
+    (applied,) = state["report"]["applied"]  # the duplicates; the relabels wait for a person
     assert applied["rows_affected"] == len(builder.DUPLICATED_ROWS)
     assert state["decisions"][0]["actor"] == "policy:demo-policy"
     assert tree_hash(EXAMPLES / "penguins") == before

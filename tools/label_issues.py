@@ -31,6 +31,7 @@ Model = Literal["auto", "fast", "thorough"]
 _FINDINGS_SHOWN = 50
 _MIN_CLASS_MEMBERS = 3  # fewer examples than this cannot be checked against the rest
 _RARE_SHARE = 0.05
+_VERY_LOW_QUALITY = 0.1
 _QUOTE = 140
 _BALANCED_CLAIM = re.compile(r"(?<![a-z])(?<!im)(?<!un)balanced\b", re.IGNORECASE)
 
@@ -173,6 +174,9 @@ class LabelIssuesTool(Tool):
         # A row with none of its features filled gives the models nothing to judge its label by.
         blank = (df.iloc[labels.positions][plan.features].isna().all(axis=1).to_numpy() if plan.features
                  else np.zeros(len(labels.codes), dtype=bool))
+        # Confident learning misses some rows when the models are very sure elsewhere (high per-class
+        # thresholds); a given label the models all but rule out is flagged too (benchmarks/RESULTS.md).
+        issue_mask |= quality < _VERY_LOW_QUALITY
         flagged = [i for i in np.flatnonzero(issue_mask) if suggested[i] != labels.codes[i] and not blank[i]]
         flagged.sort(key=lambda i: quality[i])
         row_ids = [int(df.index[labels.positions[i]]) for i in flagged]

@@ -60,6 +60,8 @@ def feature_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = {}
     for col in columns:
         series = df[col]
+        if series.nunique(dropna=True) < 2:
+            continue  # empty or constant: no information, and gradient boosting cannot bin it
         if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
             out[col] = series.astype(float)
         else:

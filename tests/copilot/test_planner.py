@@ -34,7 +34,8 @@ def full_registry() -> ToolRegistry:
     for tool in REGISTRY.all():
         registry.add(tool)
     for name in ("label_issues", "contamination", "card"):
-        registry.add(_fake(name, in_audit=name == "label_issues"))
+        if name not in registry:
+            registry.add(_fake(name))
     return registry
 
 
@@ -70,7 +71,10 @@ def test_audit_runs_every_applicable_audit_tool(profile, full_registry) -> None:
 
 
 def test_missing_tools_are_noted_not_hidden(profile) -> None:
-    plan = RulePlanner().plan("find label errors and duplicates", profile)
+    registry = ToolRegistry()
+    for name in ("profile", "duplicates"):
+        registry.add(REGISTRY.get(name))
+    plan = RulePlanner(registry).plan("find label errors and duplicates", profile)
     assert [s.tool for s in plan.steps] == ["profile", "duplicates"]
     assert any("label_issues" in note for note in plan.notes)
 
@@ -90,5 +94,5 @@ def test_splits_and_train_table_drive_arguments(tmp_path: Path, penguins: pd.Dat
     penguins.iloc[:50].to_csv(tmp_path / "test.csv", index=False)
     penguins.iloc[50:].to_csv(tmp_path / "train.csv", index=False)
     profile = profile_dataset(load_dataset(tmp_path))
-    plan = RulePlanner(full_registry).plan("find label errors", profile)
+    plan = RulePlanner(full_registry).plan("find duplicates and leaks", profile)
     assert plan.steps[1].args["splits"] == {"test": "test.csv", "train": "train.csv"}
