@@ -17,11 +17,11 @@ from tools.base import Tool, ToolContext, register
 from tools.contracts import CellUpdate, DropRows, Finding, ProposedChange, SetValues, ToolResult
 from tools.embeddings import default_embedder
 from tools.label_model import (
-    KNN_MAX_ROWS,
     Labels,
     embedding_probs,
     encode_labels,
     feature_frame,
+    flag_label_issues,
     tabular_probs,
     text_probs,
 )
@@ -31,7 +31,6 @@ Model = Literal["auto", "fast", "thorough"]
 _FINDINGS_SHOWN = 50
 _MIN_CLASS_MEMBERS = 3  # fewer examples than this cannot be checked against the rest
 _RARE_SHARE = 0.05
-_VERY_LOW_QUALITY = 0.1
 _QUOTE = 140
 _BALANCED_CLAIM = re.compile(r"(?<![a-z])(?<!im)(?<!un)balanced\b", re.IGNORECASE)
 
@@ -146,9 +145,6 @@ class LabelIssuesTool(Tool):
         return any(t.label_candidates for t in profile.tables)
 
     def run(self, ctx: ToolContext, args: LabelIssuesArgs) -> ToolResult:
-        from cleanlab.filter import find_label_issues
-        from cleanlab.rank import get_label_quality_scores
-
         table = _pick_table(ctx, args)
         df = table.df
         profile = ctx.profile.table(table.name)
@@ -168,16 +164,12 @@ class LabelIssuesTool(Tool):
         probs = self._probabilities(ctx, df, labels, plan, args)
         ctx.progress(0.9)
 
-        issue_mask = find_label_issues(labels.codes, probs, filter_by="prune_by_noise_rate")
-        quality = get_label_quality_scores(labels.codes, probs)
+        issue_mask, quality = flag_label_issues(labels.codes, probs)
         suggested = probs.argmax(axis=1)
         # A row with none of its features filled gives the models nothing to judge its label by.
         blank = (df.iloc[labels.positions][plan.features].isna().all(axis=1).to_numpy() if plan.features
                  else np.zeros(len(labels.codes), dtype=bool))
-        # Confident learning misses some rows when the models are very sure elsewhere (high per-class
-        # thresholds); a given label the models all but rule out is flagged too (benchmarks/RESULTS.md).
-        issue_mask |= quality < _VERY_LOW_QUALITY
-        flagged = [i for i in np.flatnonzero(issue_mask) if suggested[i] != labels.codes[i] and not blank[i]]
+        flagged = [i for i in np.flatnonzero(issue_mask) if not blank[i]]
         flagged.sort(key=lambda i: quality[i])
         row_ids = [int(df.index[labels.positions[i]]) for i in flagged]
         findings += [self._finding(table, plan, label, row_id, labels.classes[labels.codes[i]],
@@ -212,9 +204,7 @@ class LabelIssuesTool(Tool):
             features = feature_frame(rows, plan.features)
             if features.shape[1] == 0:
                 raise UsageError("no usable feature columns (all ids or free text)", fix="pass feature_columns")
-            messy = any(features[c].dtype == "category" for c in features) or features.isna().any().any()
-            fast = args.model == "fast" or (args.model == "auto" and not messy and len(rows) <= KNN_MAX_ROWS)
-            parts.append(tabular_probs(features, labels, args.folds, lambda f: ctx.progress(0.7 * f), fast=fast))
+            parts.append(tabular_probs(features, labels, args.folds, lambda f: ctx.progress(0.7 * f), args.model))
         if args.embeddings:
             vectors = _load_npy(ctx, args.embeddings, len(df))[labels.positions]
             parts.append(embedding_probs(vectors, labels, args.folds, lambda f: ctx.progress(0.7 + 0.2 * f)))

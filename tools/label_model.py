@@ -16,6 +16,7 @@ import pandas as pd
 from copilot.errors import UsageError
 
 Progress = Callable[[float], None]
+VERY_LOW_QUALITY = 0.1
 _MAX_CATEGORIES = 250  # a string column with more distinct values is an id or free text, not a feature
 KNN_MAX_ROWS = 20_000
 
@@ -99,6 +100,19 @@ def cross_val_probs(fit_predict: Callable[[np.ndarray, np.ndarray], tuple[np.nda
     return probs / probs.sum(axis=1, keepdims=True)
 
 
+def flag_label_issues(codes: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(flagged, label quality). Confident learning (prune by noise rate), plus labels the models all but
+    rule out: confident learning misses some when the models are very sure elsewhere (high per-class
+    thresholds); the 0.1 floor was chosen on benchmarks/label_issues.py. Only rows whose most likely
+    class differs from the given one are flagged."""
+    from cleanlab.filter import find_label_issues
+    from cleanlab.rank import get_label_quality_scores
+
+    quality = get_label_quality_scores(codes, probs)
+    flagged = find_label_issues(codes, probs, filter_by="prune_by_noise_rate") | (quality < VERY_LOW_QUALITY)
+    return flagged & (probs.argmax(axis=1) != codes), quality
+
+
 def knn_probs(vectors: np.ndarray, labels: Labels, k: int = 10) -> np.ndarray:
     """Leave-one-out k-NN votes, weighted by closeness: one fit, each row voted on by its neighbours only."""
     from sklearn.neighbors import NearestNeighbors
@@ -121,8 +135,11 @@ def _knn_affordable(n: int) -> bool:
 
 
 def tabular_probs(features: pd.DataFrame, labels: Labels, folds: int, progress: Progress,
-                  fast: bool = False) -> np.ndarray:
-    """Gradient boosting (unless `fast`), logistic regression and k-NN, averaged."""
+                  model: str = "auto") -> np.ndarray:
+    """Logistic regression and k-NN, plus gradient boosting when `model` is thorough, or auto and the
+    features have categories or gaps (where boosting earns its cost) or k-NN is too costly; averaged."""
+    messy = any(features[c].dtype == "category" for c in features) or bool(features.isna().any().any())
+    fast = model == "fast" or (model == "auto" and not messy and _knn_affordable(len(features)))
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
@@ -185,8 +202,12 @@ def text_probs(texts: list[str], labels: Labels, folds: int, progress: Progress)
     tfidf = TfidfVectorizer(sublinear_tf=True, min_df=2, ngram_range=(1, 2), max_features=200_000)
     matrix = tfidf.fit_transform(texts)  # unsupervised: fitting on all rows leaks no label
 
+    # liblinear is 3× faster than lbfgs on sparse binary problems at the same F1 (benchmarks/RESULTS.md);
+    # with more classes it fits one model per class, so lbfgs' single multinomial fit wins there.
+    solver = "liblinear" if labels.n_classes == 2 else "lbfgs"
+
     def lexical(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        model = LogisticRegression(max_iter=2000, C=4.0).fit(matrix[train], y[train])
+        model = LogisticRegression(max_iter=2000, C=4.0, solver=solver).fit(matrix[train], y[train])
         return model.predict_proba(matrix[test]), model.classes_
 
     return cross_val_probs(lexical, y, labels.n_classes, folds, progress)
