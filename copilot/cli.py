@@ -18,6 +18,7 @@ from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover
 from copilot.planner import RulePlanner
 from copilot.render import TerminalEvents, render_decisions, render_findings, render_plan, render_summary
+from copilot.settings import Settings
 from copilot.workspace import Workspace, default_workspace_dir
 from tools.base import REGISTRY, ToolContext
 from tools.contracts import Preview, ProposedChange, WriteFile
@@ -40,6 +41,9 @@ LabelOpt = Annotated[str | None, typer.Option("--label", help="The label column 
 TextOpt = Annotated[str | None, typer.Option("--text", help="The main text column (inferred when omitted).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout, nothing else.")]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Force a text encoding (detected by default).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Chat model (env COPILOT_MODEL).")]
+BaseUrlOpt = Annotated[str | None, typer.Option(
+    "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env COPILOT_BASE_URL).")]
 ApproveOpt = Annotated[str | None, typer.Option(
     "--approve", "-a",
     help="Who decides proposed changes: 'ask' (you, interactively), 'all' (approve everything), 'none' "
@@ -94,27 +98,40 @@ def _finish(console: Console, outcome: Outcome, json_mode: bool) -> None:
     plan = outcome.plan
     if plan is not None and not plan.steps:
         raise typer.Exit(1)
+    for step, text in outcome.narratives.items():
+        console.print(f"[bold]{step}[/] {escape(text)}")
     render_findings(console, outcome.results)
     render_decisions(console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
     render_summary(console, outcome.report or {"head": "?", "workspace": ""}, waiting=len(outcome.waiting))
 
 
-def _session(workspace: Workspace, approve: str | None, console: Console, json_mode: bool) -> Session:
+def _settings(console: Console, model: str | None, base_url: str | None) -> Settings:
+    settings = Settings().with_overrides(model, base_url)
+    if not settings.llm_configured:
+        console.print(f"[dim]{settings.describe()}.[/]")  # said once, plainly
+    return settings
+
+
+def _session(workspace: Workspace, approve: str | None, console: Console, settings: Settings) -> Session:
     policy = _policy(approve)
     ask = _approver(console, workspace) if policy.default == "ask" or policy.rules else None
+    from copilot.llm import build_chat_model
     from copilot.session import Session  # imported here: LangGraph is slow to import; only run/resume need it
 
-    return Session(workspace, policy, ask=ask, events=TerminalEvents(console))
+    return Session(workspace, policy, ask=ask, events=TerminalEvents(console), llm=build_chat_model(settings),
+                   settings=settings)
 
 
 @app.command()
 def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOpt = None, text: TextOpt = None,
-        workspace: WorkspaceOpt = None, json_out: JsonOpt = False, encoding: EncodingOpt = None) -> None:
+        workspace: WorkspaceOpt = None, json_out: JsonOpt = False, encoding: EncodingOpt = None,
+        model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
     """Plan and run GOAL on DATA; each proposed change waits for approval."""
     console = _console(json_out)
+    settings = _settings(console, model, base_url)
     ws = Workspace.open(data, workspace, encoding)
     overrides = _overrides(ws.load(), label, text)
-    session = _session(ws, approve, console, json_out)
+    session = _session(ws, approve, console, settings)
     try:
         outcome = session.start(goal, overrides)
     except KeyboardInterrupt:
@@ -128,11 +145,12 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
 
 @app.command()
 def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
-           workspace: WorkspaceOpt = None, approve: ApproveOpt = None, json_out: JsonOpt = False) -> None:
+           workspace: WorkspaceOpt = None, approve: ApproveOpt = None, json_out: JsonOpt = False,
+           model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
     """Continue the last session of a workspace, e.g. after it stopped at the approval gate."""
     console = _console(json_out)
     ws = _resolve_workspace(data, workspace)
-    session = _session(ws, approve or "ask", console, json_out)
+    session = _session(ws, approve or "ask", console, _settings(console, model, base_url))
     try:
         outcome = session.resume()
     finally:
@@ -142,11 +160,21 @@ def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use
 
 @app.command()
 def plan(data: DataArg, goal: GoalArg, label: LabelOpt = None, text: TextOpt = None, json_out: JsonOpt = False,
-         encoding: EncodingOpt = None) -> None:
+         encoding: EncodingOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
     """Show the plan for GOAL without running anything."""
+    settings = _settings(_console(json_out), model, base_url)
     dataset = load_dataset(data, encoding)
     overrides = _overrides(dataset, label, text)
-    the_plan = RulePlanner().plan(goal, ToolContext(dataset).profile, overrides)
+    profile = ToolContext(dataset).profile
+    from copilot.llm import build_chat_model
+
+    llm = build_chat_model(settings)
+    if llm is None:
+        the_plan = RulePlanner().plan(goal, profile, overrides)
+    else:
+        from copilot.llm_planner import LLMPlanner
+
+        the_plan, _usage = LLMPlanner(llm, settings).plan(goal, profile, overrides)
     if json_out:
         typer.echo(the_plan.model_dump_json(indent=2))
     else:
@@ -182,6 +210,11 @@ def _describe(entry: dict) -> str:
         return f"{entry['kind']} {entry['rows_affected']} rows · {entry['rationale']}"
     if event == "export":
         return f"{entry['format']} → {', '.join(entry['to'])}"
+    if event == "session":
+        t = entry.get("tokens", {})
+        used = f" · {t.get('calls', 0)} model calls, {t.get('input_tokens', 0):,} in / " \
+               f"{t.get('output_tokens', 0):,} out tokens" if t.get("calls") else ""
+        return f"{entry['planner']} plan for {entry['goal']!r}{used}"
     return str(entry.get("data", ""))
 
 
@@ -224,6 +257,25 @@ def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or
     ws = _resolve_workspace(data, workspace)
     written = ws.export(dest, fmt)
     Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
+
+
+@app.command()
+def doctor(model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
+    """Check the model configuration with one cheap call, and say what is wrong."""
+    from copilot.llm import build_chat_model, check_model
+
+    console = Console()
+    settings = Settings().with_overrides(model, base_url)
+    console.print(f"model: {settings.model or '(default)'} · base URL: {settings.base_url or '(OpenAI)'} · "
+                  f"API key: {'set' if settings.api_key else 'not set'}")
+    llm = build_chat_model(settings)
+    if llm is None:
+        console.print(f"{settings.describe()}. Set OPENAI_API_KEY, or COPILOT_BASE_URL for a local server.")
+        raise typer.Exit(1)
+    problem = check_model(llm, settings)
+    if problem:
+        raise UsageError(problem)
+    console.print("[green]ok:[/] the model answers and calls tools.")
 
 
 _DEBUG = {"on": False}

@@ -7,11 +7,13 @@ progress callbacks) travel in the runtime context, rebuilt on resume.
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
+from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
@@ -20,11 +22,14 @@ from langgraph.types import interrupt
 from copilot.errors import CopilotError
 from copilot.events import SessionEvents
 from copilot.gate import Decision, Policy, effective_operation
+from copilot.llm_planner import LLMPlanner
 from copilot.plan import Plan, Step
 from copilot.planner import RulePlanner
+from copilot.settings import Settings
+from copilot.worker import narrate
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolContext, ToolRegistry
-from tools.contracts import ProposedChange
+from tools.contracts import ProposedChange, ToolResult
 
 _MAX_PARALLEL = 4
 
@@ -35,7 +40,9 @@ class SessionState(TypedDict, total=False):
     overrides: dict[str, Any]
     policy: dict[str, Any]
     plan: dict[str, Any]
-    results: list[dict[str, Any]]  # one per step: {"step", "result"} or {"step", "error"}
+    results: list[dict[str, Any]]  # one per step: {"step", "result", "narrative"?} or {"step", "error"}
+    revisions: int
+    usage: Annotated[list[dict[str, int]], operator.add]  # one entry per model call
     decisions: list[dict[str, Any]]
     applied: list[dict[str, Any]]
     report: dict[str, Any]
@@ -46,6 +53,8 @@ class SessionContext:
     workspace: Workspace
     events: SessionEvents = field(default_factory=SessionEvents)
     registry: ToolRegistry = field(default_factory=lambda: REGISTRY)
+    llm: BaseChatModel | None = None  # None: offline, the rule planner plans
+    settings: Settings = field(default_factory=Settings)
     _loaded: tuple[str, ToolContext] | None = None
 
     def tool_context(self) -> ToolContext:
@@ -69,13 +78,19 @@ def all_changes(state: SessionState) -> list[ProposedChange]:
 
 
 def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
+    usage: list[dict[str, int]] = []
     if state.get("plan"):
         plan = Plan.model_validate(state["plan"])
     else:
-        profile = runtime.context.tool_context().profile
-        plan = RulePlanner(runtime.context.registry).plan(state["goal"], profile, state.get("overrides"))
+        context = runtime.context
+        profile = context.tool_context().profile
+        if context.llm is not None:
+            plan, usage = LLMPlanner(context.llm, context.settings, context.registry).plan(
+                state["goal"], profile, state.get("overrides"))
+        else:
+            plan = RulePlanner(context.registry).plan(state["goal"], profile, state.get("overrides"))
     runtime.context.events.on_plan(plan)
-    return {"plan": plan.model_dump()}
+    return {"plan": plan.model_dump(), "usage": usage}
 
 
 def _run_step(step: Step, ctx: ToolContext, context: SessionContext) -> dict[str, Any]:
@@ -97,16 +112,66 @@ def _run_step(step: Step, ctx: ToolContext, context: SessionContext) -> dict[str
 
 
 def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
+    """Run the plan's steps that have no result yet (all of them, or those a revision added)."""
     plan = Plan.model_validate(state["plan"])
+    done = {r["step"] for r in state.get("results", [])}
+    pending = Plan(goal=plan.goal, steps=[s for s in plan.steps if s.id not in done])
     ctx = runtime.context.tool_context()
     results: list[dict[str, Any]] = []
-    for level in plan.levels():
+    for level in pending.levels() if pending.steps else []:
+        level = [Step.model_validate({**s.model_dump(), "depends_on": [d for d in s.depends_on if d not in done]})
+                 for s in level]
         if len(level) == 1:
             results.append(_run_step(level[0], ctx, runtime.context))
             continue
         with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL, len(level))) as pool:
             results += list(pool.map(lambda s: _run_step(s, ctx, runtime.context), level))
-    return {"results": results}
+    usage = _narrate(results, runtime.context) if runtime.context.llm is not None else []
+    return {"results": [*state.get("results", []), *results], "usage": usage}
+
+
+def _narrate(results: list[dict[str, Any]], context: SessionContext) -> list[dict[str, int]]:
+    """With a model, add a short grounded summary to each result; a failed call just leaves it out."""
+    usage = []
+    for entry in results:
+        if "result" not in entry:
+            continue
+        try:
+            text, used = narrate(context.llm, ToolResult.model_validate(entry["result"]))
+        except Exception:  # the tool's own summary stands; the user loses nothing
+            continue
+        usage.append(used)
+        if text:
+            entry["narrative"] = text
+    return usage
+
+
+def revise_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
+    """Let the model add a step or two from what was found; bounded by settings.max_revisions."""
+    context = runtime.context
+    plan = Plan.model_validate(state["plan"])
+    steps, note, usage = LLMPlanner(context.llm, context.settings, context.registry).revise(
+        plan, state.get("results", []), context.tool_context().profile, state.get("overrides"))
+    update: dict[str, Any] = {"revisions": state.get("revisions", 0) + 1, "usage": usage}
+    if steps:
+        plan = plan.model_copy(update={"steps": [*plan.steps, *steps],
+                                       "notes": [*plan.notes, f"Revised: added {', '.join(s.tool for s in steps)}."]})
+        context.events.on_plan(plan)
+        update["plan"] = plan.model_dump()
+    elif note:
+        update["plan"] = plan.model_copy(update={"notes": [*plan.notes, f"Not revised: {note}."]}).model_dump()
+    return update
+
+
+def _after_run(state: SessionState, runtime: Runtime[SessionContext]) -> str:
+    context = runtime.context
+    can_revise = context.llm is not None and state.get("revisions", 0) < context.settings.max_revisions
+    return "revise" if can_revise else "gate"
+
+
+def _after_revise(state: SessionState) -> str:
+    done = {r["step"] for r in state.get("results", [])}
+    return "run" if any(s["id"] not in done for s in state["plan"]["steps"]) else "gate"
 
 
 def gate_node(state: SessionState) -> dict[str, Any]:
@@ -149,6 +214,9 @@ def report_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[s
     findings = [f for r in results for f in (r.get("result") or {}).get("findings", [])]
     decisions = state.get("decisions", [])
     workspace = runtime.context.workspace
+    tokens = {key: sum(u.get(key, 0) for u in state.get("usage", [])) for key in ("input_tokens", "output_tokens",
+                                                                                   "calls")}
+    workspace.record_session(state["session"], state["goal"], state["plan"]["planner"], tokens)
     return {"report": {
         "steps": len(results),
         "failed_steps": [r for r in results if "error" in r],
@@ -159,6 +227,8 @@ def report_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[s
         "rejected": sum(d["action"] == "reject" for d in decisions),
         "applied": state.get("applied", []),
         "policy": state["policy"]["name"],
+        "planner": state["plan"]["planner"],
+        "tokens": tokens,
         "head": workspace.head_id,
         "workspace": str(workspace.root),
     }}
@@ -173,7 +243,9 @@ def build_graph(checkpointer: SqliteSaver | None = None):
     graph.add_node("report", report_node)
     graph.add_edge(START, "plan")
     graph.add_conditional_edges("plan", lambda s: "run" if s["plan"]["steps"] else "report", ["run", "report"])
-    graph.add_edge("run", "gate")
+    graph.add_node("revise", revise_node)
+    graph.add_conditional_edges("run", _after_run, ["revise", "gate"])
+    graph.add_conditional_edges("revise", _after_revise, ["run", "gate"])
     graph.add_edge("gate", "apply")
     graph.add_edge("apply", "report")
     graph.add_edge("report", END)

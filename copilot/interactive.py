@@ -49,6 +49,12 @@ class TerminalApprover:
                              fix="the session is saved: run `copilot resume` in a terminal, or pass --approve") \
                 from None
 
+    def _optional(self, prompt: str) -> str:
+        try:
+            return Prompt.ask(prompt, console=self.console, default="")
+        except EOFError:  # nothing more to read: an optional answer is simply empty
+            return ""
+
     def __call__(self, change: ProposedChange) -> Decision:
         render_change(self.console, change)
         shown = len(change.preview.sample)
@@ -64,7 +70,7 @@ class TerminalApprover:
             elif answer == "a":
                 return Decision(change_id=change.id, action="approve", actor=self.actor)
             elif answer == "r":
-                reason = self._ask("reason (optional)", default="")
+                reason = self._optional("reason (optional)")
                 return Decision(change_id=change.id, action="reject", actor=self.actor, reason=reason)
             else:
                 decision = self._edit(change)

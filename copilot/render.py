@@ -200,6 +200,10 @@ def render_summary(console: Console, report: dict, waiting: int = 0) -> None:
                      "(use --approve ask|all|POLICY_FILE to apply).")
     if waiting:
         lines.append(f"[yellow]{waiting} change(s) still wait for a decision: run `copilot resume`.[/]")
+    tokens = report.get("tokens") or {}
+    if tokens.get("calls"):
+        lines.append(f"model: {tokens['calls']} calls, {tokens['input_tokens']:,} input + "
+                     f"{tokens['output_tokens']:,} output tokens ({report.get('planner')} plan)")
     workspace = report.get("workspace", "")
     lines.append(f"current version: [bold]{report.get('head', '?')}[/] in {escape(workspace)}")
     if applied:

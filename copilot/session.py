@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
 from langgraph.types import Command
 
 from copilot.atomic import atomic_write_text
@@ -21,6 +22,7 @@ from copilot.errors import UsageError
 from copilot.gate import Decision, Policy
 from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
 from copilot.plan import Plan
+from copilot.settings import Settings
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolRegistry
 from tools.contracts import ProposedChange, ToolResult
@@ -53,6 +55,11 @@ class Outcome:
         return [ToolResult.model_validate(r["result"]) for r in self.state.get("results", []) if "result" in r]
 
     @property
+    def narratives(self) -> dict[str, str]:
+        """step id -> the model's grounded summary of that step's result (with a model only)."""
+        return {r["step"]: r["narrative"] for r in self.state.get("results", []) if r.get("narrative")}
+
+    @property
     def errors(self) -> list[str]:
         return [r["error"] for r in self.state.get("results", []) if "error" in r]
 
@@ -69,11 +76,12 @@ class Session:
     """One goal on one workspace. `ask` answers changes the policy leaves to a human."""
 
     def __init__(self, workspace: Workspace, policy: Policy, ask: AskHuman | None = None,
-                 events: SessionEvents | None = None, registry: ToolRegistry = REGISTRY) -> None:
+                 events: SessionEvents | None = None, registry: ToolRegistry = REGISTRY,
+                 llm: BaseChatModel | None = None, settings: Settings | None = None) -> None:
         self.workspace = workspace
         self.policy = policy
         self.ask = ask
-        self.context = SessionContext(workspace, events or SessionEvents(), registry)
+        self.context = SessionContext(workspace, events or SessionEvents(), registry, llm, settings or Settings())
         self._checkpointer = open_checkpointer(workspace)
         self.graph = build_graph(self._checkpointer)
         self.session_id: str | None = None

@@ -212,6 +212,11 @@ class Workspace:
         self._log({"event": "decision", "session": session, "change_id": change.id, "tool": change.tool,
                    "kind": change.kind, "decision": decision, "actor": decision.get("actor")})
 
+    def record_session(self, session: str, goal: str, planner: str, tokens: dict[str, int]) -> None:
+        """The end of a session: its goal, who planned it, and the model tokens it used."""
+        self._log({"event": "session", "session": session, "goal": goal, "planner": planner, "tokens": tokens,
+                   "actor": "copilot"})
+
     def applied_change_ids(self, session: str) -> set[str]:
         return {e["change_id"] for e in self.log() if e["event"] == "apply" and e.get("session") == session}
 
