@@ -259,6 +259,52 @@ def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or
     Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
 
 
+benchmarks_app = typer.Typer(help="Evaluation benchmarks the contamination check compares against "
+                                   "(HumanEval is built in).", no_args_is_help=True)
+app.add_typer(benchmarks_app, name="benchmarks")
+
+
+@benchmarks_app.command("list")
+def benchmarks_list() -> None:
+    """List the benchmarks, with their kind and number of items."""
+    from tools import benchmark_sets
+
+    table = Table()
+    for col in ("name", "kind", "items"):
+        table.add_column(col)
+    for name in benchmark_sets.names():
+        bench = benchmark_sets.load(name)
+        table.add_row(name, bench.kind, str(len(bench.texts)))
+    Console().print(table)
+    Console().print(f"[dim]added benchmarks live in {escape(str(benchmark_sets.home() / 'benchmarks'))}[/]")
+
+
+@benchmarks_app.command("add")
+def benchmarks_add(
+        name: Annotated[str, typer.Argument(help="A short name, e.g. gsm8k.")],
+        file: Annotated[Path, typer.Argument(help="JSONL, CSV, Parquet, ... one item per row.")],
+        field: Annotated[list[str] | None, typer.Option("--field", "-f", help="Column(s) holding the item text "
+                                                        "(joined); inferred when omitted.")] = None,
+        id_field: Annotated[str | None, typer.Option("--id-field", help="Column with item ids.")] = None,
+        kind: Annotated[str | None, typer.Option("--kind", help="text or code (detected).")] = None) -> None:
+    """Add a benchmark from FILE so every dataset can be checked against it."""
+    from tools import benchmark_sets
+
+    if kind not in (None, "text", "code"):
+        raise UsageError(f"kind '{kind}' is neither text nor code")
+    bench = benchmark_sets.add(name, file, field, id_field, kind)  # type: ignore[arg-type]
+    Console().print(f"Added [bold]{bench.name}[/]: {len(bench.texts)} {bench.kind} items.")
+
+
+@benchmarks_app.command("remove")
+def benchmarks_remove(name: Annotated[str, typer.Argument(help="The benchmark to remove.")]) -> None:
+    """Remove an added benchmark."""
+    from tools import benchmark_sets
+
+    benchmark_sets.remove(name)
+    Console().print(f"Removed {name}.")
+
+
 @app.command()
 def doctor(model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
     """Check the model configuration with one cheap call, and say what is wrong."""

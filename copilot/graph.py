@@ -61,7 +61,7 @@ class SessionContext:
         """HEAD's data and profile, loaded once per version and shared by planning and every step."""
         head = self.workspace.head_id
         if self._loaded is None or self._loaded[0] != head:
-            self._loaded = (head, ToolContext(self.workspace.load(), cache_dir=self.workspace.cache_dir))
+            self._loaded = (head, ToolContext(self.workspace.load(), cache_dir=self.workspace.cache_dir, llm=self.llm))
         return self._loaded[1]
 
 

@@ -86,11 +86,12 @@ class RulePlanner:
         steps: list[Step] = []
         for name, why in seen.items():
             depends = [s.id for s in steps] if name in last_tools else []
-            steps.append(Step(id=f"s{len(steps) + 1}", tool=name, args=self._args_for(name, profile, overrides),
+            steps.append(Step(id=f"s{len(steps) + 1}", tool=name, args=self._args_for(name, goal, profile, overrides),
                               rationale=why, depends_on=depends))
         return Plan(goal=goal, steps=steps, notes=notes)
 
-    def _args_for(self, tool_name: str, profile: DatasetProfile, overrides: dict[str, Any]) -> dict[str, Any]:
+    def _args_for(self, tool_name: str, goal: str, profile: DatasetProfile,
+                  overrides: dict[str, Any]) -> dict[str, Any]:
         fields = self.registry.get(tool_name).Args.model_fields
         primary = _primary_table(profile)
         inferred: dict[str, Any] = {
@@ -99,6 +100,7 @@ class RulePlanner:
             "id_column": primary.id_candidates[0] if primary and primary.id_candidates else None,
             "splits": profile.splits or None,
         }
+        inferred.update(self.registry.get(tool_name).goal_args(goal))
         inferred.update(overrides)
         return {k: v for k, v in inferred.items() if k in fields and v is not None}
 

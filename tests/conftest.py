@@ -168,6 +168,14 @@ def llm_server(monkeypatch: pytest.MonkeyPatch, offline_by_default: None):
 
 
 @pytest.fixture(autouse=True)
+def isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Added benchmarks and their indexes go to a temporary COPILOT_HOME, never the user's."""
+    home = tmp_path_factory.mktemp("copilot-home")
+    monkeypatch.setenv("COPILOT_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
 def offline_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests are offline unless they start the scripted server; a developer's own key never leaks in."""
     for name in ("OPENAI_API_KEY", "COPILOT_API_KEY", "COPILOT_BASE_URL", "COPILOT_MODEL"):

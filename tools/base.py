@@ -15,6 +15,7 @@ from copilot.errors import UsageError
 from tools.contracts import ToolResult
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
     from langchain_core.tools import StructuredTool
 
 ProgressCallback = Callable[[float], None]
@@ -32,6 +33,7 @@ class ToolContext:
     progress: ProgressCallback = field(default=lambda _fraction: None)
     _profile: DatasetProfile | None = None
     cache_dir: Path | None = None
+    llm: BaseChatModel | None = None  # a configured chat model, for tools that can use one (a judge)
 
     @property
     def profile(self) -> DatasetProfile:
@@ -41,7 +43,7 @@ class ToolContext:
 
     def with_progress(self, progress: ProgressCallback) -> ToolContext:
         """The same data and profile, reporting progress elsewhere (one context per step)."""
-        return ToolContext(self.dataset, progress, self.profile, self.cache_dir)
+        return ToolContext(self.dataset, progress, self.profile, self.cache_dir, self.llm)
 
     def tables(self, name: str | None) -> list[Table]:
         """The named table, or every table when `name` is None."""
@@ -59,6 +61,10 @@ class Tool(ABC):
     def applies(self, profile: DatasetProfile) -> bool:
         """Whether this tool has anything to look at in a dataset of this shape."""
         return True
+
+    def goal_args(self, goal: str) -> dict:
+        """Arguments the goal's wording implies (e.g. a benchmark it names), for the rule planner."""
+        return {}
 
     @abstractmethod
     def run(self, ctx: ToolContext, args: BaseModel) -> ToolResult:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 
+from tools.ngrams import mix as _mix
+from tools.ngrams import ngram_hashes
 from tools.textnorm import normalize_loose
 
 _WORD = re.compile(r"\w+")
-_ROLL = np.uint64(0x100000001B3)  # FNV prime: combines token hashes into an n-gram hash
 _CHUNK_DOCS = 20_000
 _SIGNATURE_BLOCK = 32_768  # shingles per (block × num_perm) matrix: 32 MB at 128 permutations
 Progress = Callable[[float], None]
@@ -40,15 +40,6 @@ class MinHashConfig:
         # Weighted toward recall: every candidate is verified by exact Jaccard, so false positives are cheap.
         lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm, weights=(0.2, 0.8))
         return lsh.b, lsh.r
-
-
-def _mix(h: np.ndarray) -> np.ndarray:
-    """splitmix64 finalizer: spreads n-gram hashes evenly before permutation."""
-    h = h ^ (h >> np.uint64(30))
-    h = h * np.uint64(0xBF58476D1CE4E5B9)
-    h = h ^ (h >> np.uint64(27))
-    h = h * np.uint64(0x94D049BB133111EB)
-    return h ^ (h >> np.uint64(31))
 
 
 def _tokens(text: str, unit: str) -> list[str]:
@@ -73,36 +64,9 @@ class Shingles:
 
 def _chunk_shingles(texts: Sequence[str], cfg: MinHashConfig) -> list[np.ndarray]:
     token_lists = [_tokens(t, cfg.unit) if isinstance(t, str) else [] for t in texts]
-    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
-    flat = [tok for toks in token_lists for tok in toks]
-    if not flat:
-        return [np.empty(0, np.uint64) for _ in texts]
-    token_hash = pd.util.hash_array(np.asarray(flat, dtype=object))
-    doc_of = np.repeat(np.arange(len(texts)), lengths)
-    n = cfg.ngram
-    total = len(token_hash)
-    out: list[np.ndarray] = []
-    if total >= n:
-        grams = token_hash[: total - n + 1].copy()
-        for k in range(1, n):
-            grams = grams * _ROLL + token_hash[k: total - n + 1 + k]
-        valid = doc_of[: total - n + 1] == doc_of[n - 1:]  # the n-gram lies inside one document
-        gram_doc = doc_of[: total - n + 1][valid]
-        grams = _mix(grams[valid])
-    else:
-        gram_doc, grams = np.empty(0, np.int64), np.empty(0, np.uint64)
-    bounds = np.searchsorted(gram_doc, np.arange(len(texts) + 1))
-    starts = np.concatenate([[0], np.cumsum(lengths)])
-    for i in range(len(texts)):
-        doc_grams = grams[bounds[i]:bounds[i + 1]]
-        if doc_grams.size == 0 and lengths[i] > 0:
-            # Shorter than one n-gram: the whole token sequence is its single shingle.
-            whole = np.uint64(0)
-            for h in token_hash[starts[i]:starts[i + 1]]:
-                whole = whole * _ROLL + h
-            doc_grams = _mix(np.array([whole], dtype=np.uint64))
-        out.append(np.unique(doc_grams))
-    return out
+    grams, doc_of = ngram_hashes(token_lists, cfg.ngram)
+    bounds = np.searchsorted(doc_of, np.arange(len(texts) + 1))
+    return [np.unique(grams[bounds[i]:bounds[i + 1]]) for i in range(len(texts))]
 
 
 def shingle(texts: Sequence[str], cfg: MinHashConfig, progress: Progress = lambda f: None) -> Shingles:

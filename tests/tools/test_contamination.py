@@ -1,0 +1,135 @@
+"""contamination: HumanEval hidden in code, added benchmarks, the other direction, the judge, bad input."""
+
+from __future__ import annotations
+
+import ast
+import json
+import sysconfig
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from copilot.data import load_dataset, profile_dataset
+from copilot.errors import UsageError
+from copilot.planner import RulePlanner
+from tools import REGISTRY, ToolContext, benchmark_sets
+
+
+def _stdlib_functions(n: int) -> list[str]:
+    source = (Path(sysconfig.get_paths()["stdlib"]) / "textwrap.py").read_text()
+    tree = ast.parse(source)
+    funcs = [ast.get_source_segment(source, f) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)]
+    return [f for f in funcs if f and f.count("\n") >= 4][:n]
+
+
+def _run(path: Path, llm=None, **args):
+    tool = REGISTRY.get("contamination")
+    return tool.run(ToolContext(load_dataset(path), llm=llm), tool.parse_args(args))
+
+
+@pytest.fixture(scope="module")
+def humaneval():
+    return benchmark_sets.load("humaneval")
+
+
+def test_humaneval_items_are_found_in_code_and_clean_code_is_not(tmp_path: Path, humaneval) -> None:
+    clean = _stdlib_functions(12)
+    renamed = humaneval.texts[7].replace("filter_by_substring", "keep_matching").replace("strings", "items")
+    code = [*clean[:6], humaneval.texts[3], *clean[6:], renamed]
+    pd.DataFrame({"code": code}).to_csv(tmp_path / "corpus.csv", index=False)
+    result = _run(tmp_path / "corpus.csv", benchmarks=["humaneval"], semantic=False)
+    assert sorted(f.rows[0] for f in result.findings) == [6, len(code) - 1]
+    verbatim = next(f for f in result.findings if f.rows == [6])
+    assert verbatim.issue == "row 6 contains HumanEval/3" and verbatim.type == "contamination"
+    assert "13-gram" in verbatim.evidence[2] and "probe-50" in verbatim.evidence[2]
+    assert verbatim.evidence[1].startswith("HumanEval/3: ")
+    assert "code-skeleton" in next(f for f in result.findings if f.rows != [6]).evidence[2]
+    (change,) = result.proposed_changes
+    assert change.operation.row_ids == [6, len(code) - 1]
+    summary = result.artifacts[0].content[0]
+    assert summary["items found"] == 2 and summary["share of benchmark"] == round(2 / 164, 4)
+
+
+def test_added_benchmark_with_the_cli_and_a_rephrasing_by_embeddings(cli, tmp_path: Path) -> None:
+    questions = [{"qid": f"q{i}", "question": q} for i, q in enumerate([
+        "A train leaves the station at 3 pm travelling at 60 miles per hour; when does it reach a town "
+        "180 miles away if it never stops on the way?",
+        "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. "
+        "How many clips did Natalia sell altogether in April and May?"])]
+    (tmp_path / "bench.jsonl").write_text("".join(json.dumps(q) + "\n" for q in questions))
+    added = cli("benchmarks", "add", "mathqa", tmp_path / "bench.jsonl", "--field", "question", "--id-field", "qid")
+    assert added.code == 0 and "2 text items" in added.out
+    assert "mathqa" in cli("benchmarks", "list").out
+    rows = ["Our bakery opens at nine and sells bread, cakes and coffee to the neighbourhood every day.",
+            questions[1]["question"],
+            "natalia sold clips to 48 of her friends in april and then she sold half as many clips in may how "
+            "many clips did natalia sell altogether in april and may"]
+    pd.DataFrame({"text": rows}).to_csv(tmp_path / "train.csv", index=False)
+    result = _run(tmp_path / "train.csv", benchmarks=["mathqa"], semantic_threshold=0.8)
+    assert sorted(f.rows[0] for f in result.findings) == [1, 2]
+    assert all("q1" in f.issue for f in result.findings)
+    assert cli("benchmarks", "remove", "mathqa").code == 0
+    assert "no benchmark named 'mathqa'" in cli("benchmarks", "remove", "mathqa").err
+
+
+def test_the_other_direction_an_eval_set_inside_training_data(tmp_path: Path, humaneval) -> None:
+    (tmp_path / "ds").mkdir()
+    pd.DataFrame({"code": humaneval.texts[:20]}).to_csv(tmp_path / "ds" / "eval.csv", index=False)
+    train = [*_stdlib_functions(10), humaneval.texts[4], humaneval.texts[11]]
+    pd.DataFrame({"code": train}).to_csv(tmp_path / "ds" / "train.csv", index=False)
+    result = _run(tmp_path / "ds", table="eval.csv", against="train.csv")
+    assert sorted(f.rows[0] for f in result.findings) == [4, 11]
+    assert result.summary == "2 of 20 rows of eval.csv (10.0%) occur in train.csv."
+    assert result.proposed_changes[0].operation.table == "eval.csv"
+
+
+def test_the_llm_judge_decides_embedding_candidates(tmp_path: Path) -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    class Judge(GenericFakeChatModel):
+        """Says 'rephrasing' only for the example that really is one, whatever order it is asked in."""
+
+        def bind_tools(self, tools, **kwargs):
+            return self
+
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            example = messages[-1].content.split("Training example:")[1].split("Benchmark item:")[0]
+            verdict = {"rephrasing": "routine" in example}
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(
+                content="", tool_calls=[{"name": "Verdict", "args": verdict, "id": "c1"}]))])
+
+    item = "Write a function that returns the sum of the squares of a list of integers."
+    benchmark_sets.add("squares", _write(tmp_path / "b.csv", pd.DataFrame({"text": [item]})))
+    pd.DataFrame({"text": ["Implement a routine giving back the total of the squared values in a list of ints.",
+                           "Write a poem about the sea and the squares of the old harbour town."]}
+                 ).to_csv(tmp_path / "d.csv", index=False)
+    result = _run(tmp_path / "d.csv", llm=Judge(messages=iter([])), benchmarks=["squares"], semantic_threshold=0.2)
+    assert [f.rows for f in result.findings] == [[0]]
+    assert "embedding+llm-judge" in result.findings[0].evidence[2]
+
+
+def _write(path: Path, df: pd.DataFrame) -> Path:
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_the_planner_reads_the_benchmark_from_the_goal(tmp_path: Path) -> None:
+    pd.DataFrame({"code": _stdlib_functions(5)}).to_csv(tmp_path / "c.csv", index=False)
+    plan = RulePlanner().plan("check it against HumanEval", profile_dataset(load_dataset(tmp_path / "c.csv")))
+    step = next(s for s in plan.steps if s.tool == "contamination")
+    assert step.args["benchmarks"] == ["humaneval"]
+
+
+def test_bad_input(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    penguins.to_csv(tmp_path / "p.csv", index=False)
+    with pytest.raises(UsageError, match="no text column"):
+        _run(tmp_path / "p.csv")
+    pd.DataFrame({"text": [f"some text number {i} that is long enough to be a text column" for i in range(3)]}
+                 ).to_csv(tmp_path / "t.csv", index=False)
+    with pytest.raises(UsageError, match="no benchmark named 'mmlu'"):
+        _run(tmp_path / "t.csv", benchmarks=["mmlu"])
+    with pytest.raises(UsageError, match="HumanEval is built in"):
+        benchmark_sets.remove("humaneval")

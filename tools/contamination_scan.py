@@ -1,0 +1,153 @@
+"""Find benchmark items inside a corpus, by several methods, each with its own threshold.
+
+- 13-gram: any shared 13-gram of normalized words (GPT-3, lm-eval-harness decontamination).
+- palm-8gram: ≥ 70% of a benchmark item's 8-grams occur in the document (PaLM).
+- probe-50: one of three 50-character substrings of the item occurs verbatim (GPT-4's probes).
+- code-skeleton: for code, ≥ 70% of the item's 8-grams over its skeleton (identifiers → ID, string
+  literals and docstrings → STR, comments dropped) occur in the document: survives renamed identifiers
+  and reworded docstrings.
+- embedding: the item is among a document's nearest neighbours with cosine ≥ a threshold (llm-decontaminator).
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tools.benchmark_sets import BenchmarkSet
+from tools.ngrams import ngram_hashes
+from tools.textnorm import normalize_loose
+
+Progress = Callable[[float], None]
+PALM_SHARE = 0.7
+SKELETON_SHARE = 0.7
+_SKELETON_MIN_GRAMS = 12  # a shorter skeleton is too generic to call a copy
+_PROBE = 50
+_CHUNK = 20_000
+_CODE_TOKEN = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|#[^\n]*'
+                         r"|[A-Za-z_]\w*|\d+(?:\.\d+)?|[^\s\w]")
+_KEEP = set(keyword.kwlist) | set(dir(builtins)) | {"self", "cls"}
+
+
+def words(text: str) -> list[str]:
+    return normalize_loose(text).split()
+
+
+def skeleton(code: str) -> list[str]:
+    out = []
+    for tok in _CODE_TOKEN.findall(code):
+        if tok[0] in "\"'":
+            out.append("STR")
+        elif tok[0] == "#":
+            continue
+        elif (tok[0].isalpha() or tok[0] == "_") and tok not in _KEEP:
+            out.append("ID")
+        else:
+            out.append(tok)
+    return out
+
+
+def probes(text: str) -> list[str]:
+    flat = " ".join(text.split())
+    if len(flat) < _PROBE:
+        return []
+    last = len(flat) - _PROBE
+    return list(dict.fromkeys(flat[i:i + _PROBE] for i in (0, last // 2, last)))
+
+
+@dataclass
+class Match:
+    row: int  # position in the scanned texts
+    item: int  # position in the benchmark
+    method: str
+    score: float
+
+
+@dataclass
+class _GramTable:
+    """Sorted n-gram hashes of the benchmark items, each with its item, and each item's gram count."""
+
+    hashes: np.ndarray
+    items: np.ndarray
+    per_item: np.ndarray
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]], n: int) -> _GramTable:
+        grams, item_of = ngram_hashes(token_lists, n)
+        pairs = pd.DataFrame({"h": grams, "i": item_of}).drop_duplicates()
+        pairs = pairs.sort_values("h", kind="stable")
+        per_item = np.bincount(pairs["i"].to_numpy(), minlength=len(token_lists))
+        return cls(pairs["h"].to_numpy(np.uint64), pairs["i"].to_numpy(np.int64), per_item)
+
+    def coverage(self, token_lists: list[list[str]], n: int) -> pd.DataFrame:
+        """Per (row, item) sharing grams: how many distinct item grams the row contains, and what share."""
+        grams, row_of = ngram_hashes(token_lists, n)
+        lo = np.searchsorted(self.hashes, grams, side="left")
+        hi = np.searchsorted(self.hashes, grams, side="right")
+        hit = hi > lo
+        counts = (hi - lo)[hit]
+        rows = np.repeat(row_of[hit], counts)
+        gram_ids = np.repeat(grams[hit], counts)
+        starts = np.repeat(lo[hit], counts)
+        offsets = np.arange(len(starts)) - np.repeat(np.cumsum(counts) - counts, counts)
+        items = self.items[starts + offsets]
+        found = pd.DataFrame({"row": rows, "item": items, "h": gram_ids}).drop_duplicates()
+        out = found.groupby(["row", "item"], sort=False).size().rename("matched").reset_index()
+        out["share"] = out["matched"] / self.per_item[out["item"].to_numpy()]
+        return out
+
+
+@dataclass
+class ContaminationIndex:
+    bench: BenchmarkSet
+    grams13: _GramTable = field(init=False)
+    grams8: _GramTable = field(init=False)
+    skeleton8: _GramTable | None = field(init=False)
+    probes_by_word: dict[str, list[tuple[str, int]]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        word_lists = [words(t) for t in self.bench.texts]
+        self.grams13 = _GramTable.build(word_lists, 13)
+        self.grams8 = _GramTable.build(word_lists, 8)
+        self.skeleton8 = (_GramTable.build([skeleton(t) for t in self.bench.texts], 8)
+                          if self.bench.kind == "code" else None)
+        # Each probe is filed under its longest whole word, so a document only tests probes it could hold.
+        self.probes_by_word = defaultdict(list)
+        for item, text in enumerate(self.bench.texts):
+            for probe in probes(text):
+                inner = re.findall(r"\w+", probe)[1:-1] or re.findall(r"\w+", probe)
+                if inner:
+                    self.probes_by_word[max(inner, key=len)].append((probe, item))
+
+    def scan(self, texts: Sequence[str], progress: Progress = lambda f: None) -> list[Match]:
+        matches: list[Match] = []
+        for lo in range(0, len(texts), _CHUNK):
+            chunk = [t if isinstance(t, str) else "" for t in texts[lo:lo + _CHUNK]]
+            matches += [Match(m.row + lo, m.item, m.method, m.score) for m in self._scan_chunk(chunk)]
+            progress(min(1.0, (lo + _CHUNK) / max(len(texts), 1)))
+        return matches
+
+    def _scan_chunk(self, texts: list[str]) -> list[Match]:
+        word_lists = [words(t) for t in texts]
+        out = [Match(int(r.row), int(r.item), "13-gram", float(r.share))
+               for r in self.grams13.coverage(word_lists, 13).itertuples()]
+        out += [Match(int(r.row), int(r.item), "palm-8gram", float(r.share))
+                for r in self.grams8.coverage(word_lists, 8).itertuples() if r.share >= PALM_SHARE]
+        if self.skeleton8 is not None:
+            table = self.skeleton8.coverage([skeleton(t) for t in texts], 8)
+            long_enough = self.skeleton8.per_item[table["item"].to_numpy()] >= _SKELETON_MIN_GRAMS
+            out += [Match(int(r.row), int(r.item), "code-skeleton", float(r.share))
+                    for r in table[long_enough].itertuples() if r.share >= SKELETON_SHARE]
+        for row, text in enumerate(texts):
+            flat = " ".join(text.split())
+            hit_items = {item for word in set(re.findall(r"\w+", flat)) & self.probes_by_word.keys()
+                         for probe, item in self.probes_by_word[word] if probe in flat}
+            out += [Match(row, item, "probe-50", 1.0) for item in sorted(hit_items)]
+        return out
