@@ -11,6 +11,7 @@ import operator
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Annotated, Any, TypedDict
 
 from langchain_core.language_models import BaseChatModel
@@ -61,7 +62,8 @@ class SessionContext:
         """HEAD's data and profile, loaded once per version and shared by planning and every step."""
         head = self.workspace.head_id
         if self._loaded is None or self._loaded[0] != head:
-            self._loaded = (head, ToolContext(self.workspace.load(), cache_dir=self.workspace.cache_dir, llm=self.llm))
+            self._loaded = (head, ToolContext(self.workspace.load(), cache_dir=self.workspace.cache_dir, llm=self.llm,
+                                              history=self.workspace.log()))
         return self._loaded[1]
 
 
@@ -93,10 +95,13 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
     return {"plan": plan.model_dump(), "usage": usage}
 
 
-def _run_step(step: Step, ctx: ToolContext, context: SessionContext) -> dict[str, Any]:
+def _run_step(step: Step, ctx: ToolContext, context: SessionContext,
+              earlier: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     events = context.events
     events.on_step_start(step)
     step_ctx = ctx.with_progress(lambda f: events.on_step_progress(step, f))
+    step_ctx.prior_results = [ToolResult.model_validate(r["result"]) for r in earlier or []
+                              if r["step"] in step.depends_on and "result" in r]
     try:
         tool = context.registry.get(step.tool)
         result = tool.run(step_ctx, tool.parse_args(step.args))
@@ -118,14 +123,11 @@ def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str,
     pending = Plan(goal=plan.goal, steps=[s for s in plan.steps if s.id not in done])
     ctx = runtime.context.tool_context()
     results: list[dict[str, Any]] = []
-    for level in pending.levels() if pending.steps else []:
-        level = [Step.model_validate({**s.model_dump(), "depends_on": [d for d in s.depends_on if d not in done]})
-                 for s in level]
-        if len(level) == 1:
-            results.append(_run_step(level[0], ctx, runtime.context))
-            continue
+    earlier = list(state.get("results", []))
+    for level in pending.levels_after(done) if pending.steps else []:
+        run = partial(_run_step, ctx=ctx, context=runtime.context, earlier=earlier + results)
         with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL, len(level))) as pool:
-            results += list(pool.map(lambda s: _run_step(s, ctx, runtime.context), level))
+            results += list(pool.map(run, level))
     usage = _narrate(results, runtime.context) if runtime.context.llm is not None else []
     return {"results": [*state.get("results", []), *results], "usage": usage}
 

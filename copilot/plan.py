@@ -23,7 +23,11 @@ class Plan(BaseModel):
 
     def levels(self) -> list[list[Step]]:
         """Steps grouped so that each group depends only on earlier groups (run a group in parallel)."""
-        done: set[str] = set()
+        return self.levels_after(set())
+
+    def levels_after(self, done: set[str]) -> list[list[Step]]:
+        """Like `levels`, for the steps left when the steps in `done` have already run."""
+        done = set(done)
         remaining = list(self.steps)
         levels: list[list[Step]] = []
         while remaining:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -34,6 +34,8 @@ class ToolContext:
     _profile: DatasetProfile | None = None
     cache_dir: Path | None = None
     llm: BaseChatModel | None = None  # a configured chat model, for tools that can use one (a judge)
+    history: list[dict] = field(default_factory=list)  # the workspace's audit log, oldest first
+    prior_results: list[ToolResult] = field(default_factory=list)  # results of the steps this one depends on
 
     @property
     def profile(self) -> DatasetProfile:
@@ -43,7 +45,7 @@ class ToolContext:
 
     def with_progress(self, progress: ProgressCallback) -> ToolContext:
         """The same data and profile, reporting progress elsewhere (one context per step)."""
-        return ToolContext(self.dataset, progress, self.profile, self.cache_dir, self.llm)
+        return replace(self, progress=progress, _profile=self.profile)
 
     def tables(self, name: str | None) -> list[Table]:
         """The named table, or every table when `name` is None."""

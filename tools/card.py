@@ -1,0 +1,300 @@
+"""card: a Hugging Face dataset card and a Croissant file, from computed facts, proposed as file writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from copilot.quoting import data_block
+from tools.base import Tool, ToolContext, register
+from tools.contracts import Finding, ProposedChange, ToolResult, WriteFile
+from tools.doc_claims import card_documents, contradictions
+from tools.operations import preview_write_file
+
+MORE = "[More Information Needed]"
+_LICENSES = {
+    "cc0-1.0": r"\bcc0\b|public domain dedication",
+    "cc-by-4.0": r"\bcc[- ]by[- ]4\.0\b|creative commons attribution 4\.0",
+    "cc-by-sa-4.0": r"\bcc[- ]by[- ]sa[- ]4\.0\b|attribution[- ]sharealike 4\.0",
+    "cc-by-nc-4.0": r"\bcc[- ]by[- ]nc[- ]4\.0\b|attribution[- ]noncommercial 4\.0",
+    "mit": r"\bmit license\b|\blicen[cs]ed under (the )?mit\b",
+    "apache-2.0": r"\bapache(?: license)?,? (?:version )?2\.0\b",
+    "gpl-3.0": r"\bgpl[- ]?(v)?3\b|gnu general public license v(ersion )?3",
+    "odbl": r"\bodbl\b|open database license",
+}
+_STOPWORDS = {
+    "en": {"the", "and", "is", "of", "to", "a", "in", "it", "that", "this", "for", "was", "with"},
+    "de": {"der", "die", "und", "das", "ist", "nicht", "ein", "zu", "mit", "den", "es", "ich"},
+    "fr": {"le", "la", "les", "et", "est", "des", "un", "une", "pas", "que", "pour", "dans"},
+    "es": {"el", "la", "los", "y", "es", "de", "que", "en", "un", "una", "por", "con", "para"},
+}
+_SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+          (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M")]
+_CROISSANT_TYPES = {"numeric": "sc:Float", "boolean": "sc:Boolean", "datetime": "sc:Date"}
+
+
+class CardArgs(BaseModel):
+    title: str | None = Field(default=None, description="the dataset's name on the card (from the data by default)")
+    license: str | None = Field(default=None, description="license id, e.g. cc-by-4.0 (found in the files otherwise)")
+    croissant: bool = Field(default=True, description="also write croissant.json (MLCommons Croissant JSON-LD)")
+
+
+def _size_category(rows: int) -> str:
+    return next((label for limit, label in _SIZES if rows < limit), "n>100M")
+
+
+def _licenses(texts: dict[str, str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, text in texts.items():
+        for lic, pattern in _LICENSES.items():
+            if re.search(pattern, text, re.IGNORECASE):
+                found.setdefault(lic, []).append(name)
+    return found
+
+
+def _languages(ctx: ToolContext) -> list[str]:
+    counts = dict.fromkeys(_STOPWORDS, 0)
+    total = 0
+    for table in ctx.profile.tables:
+        for col in table.text_candidates[:2]:
+            for text in ctx.dataset.table(table.name).df[col].dropna().astype(str).head(500):
+                words = re.findall(r"[a-zäöüßéèàçñ]+", text.lower())
+                total += len(words)
+                for lang, stops in _STOPWORDS.items():
+                    counts[lang] += sum(w in stops for w in words)
+    return [lang for lang, n in counts.items() if total and n / total >= 0.08]
+
+
+def facts(ctx: ToolContext, args: CardArgs) -> dict[str, Any]:
+    """Everything the card says, computed; nothing here is guessed."""
+    profile = ctx.profile
+    tables = []
+    for t in profile.tables:
+        df = ctx.dataset.table(t.name).df
+        label = t.label_candidates[0] if t.label_candidates else None
+        tables.append({
+            "name": t.name, "rows": t.rows, "n_columns": len(t.columns), "split": t.split,
+            "columns": [{"name": c.name, "type": c.kind, "dtype": c.dtype,
+                         "missing": f"{c.missing / t.rows:.1%}" if t.rows else "0.0%"} for c in t.columns],
+            "label": {"column": label, "n_classes": int(df[label].nunique()),
+                      "distribution": {str(k): int(v) for k, v in df[label].value_counts().items()}} if label else None,
+        })
+    rows = sum(t["rows"] for t in tables)
+    licenses = _licenses(card_documents(ctx.dataset) | {k: v for k, v in ctx.dataset.documents.items()
+                                                        if "licen" in k.lower()})
+    applied = [e for e in ctx.history if e.get("event") == "apply"]
+    return {
+        "described_as": _first_paragraph(card_documents(ctx.dataset)),
+        "name": args.title or profile.name, "rows": rows, "n_tables": len(tables), "tables": tables,
+        "size_category": _size_category(rows),
+        "splits": profile.splits, "languages": _languages(ctx),
+        "license": args.license or (next(iter(licenses)) if len(licenses) == 1 else None),
+        "licenses_found": licenses,
+        "curation_log": [{"time": e["time"], "tool": e["tool"], "change": e["kind"], "rows": e["rows_affected"],
+                          "approved_by": e.get("actor"), "version": e["to_version"], "why": e.get("rationale", "")}
+                         for e in applied],
+        "open_findings": [{"tool": f.tool, "type": f.type, "severity": f.severity, "issue": f.issue}
+                          for r in ctx.prior_results for f in r.findings][:40],
+        "pending_changes": [{"tool": c.tool, "change": c.kind, "rows": c.preview.rows_affected}
+                            for r in ctx.prior_results for c in r.proposed_changes],
+    }
+
+
+def _first_paragraph(cards: dict[str, str]) -> str | None:
+    """The existing card's own description (its first paragraph of prose), kept as the card's description."""
+    for text in cards.values():
+        body = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
+        for block in re.split(r"\n\s*\n", body):
+            block = block.strip()
+            if block and not block.startswith(("#", "|", "<!--", "-", "*", "```")):
+                return " ".join(block.split())
+    return None
+
+
+def _structure(f: dict[str, Any]) -> str:
+    parts = []
+    for t in f["tables"]:
+        split = f" (split: {t['split']})" if t["split"] else ""
+        lines = [f"**{t['name']}**{split}: {t['rows']:,} rows, {t['n_columns']} columns.", "",
+                 "| column | type | missing |", "|---|---|---|"]
+        lines += [f"| {c['name']} | {c['type']} ({c['dtype']}) | {c['missing']} |" for c in t["columns"]]
+        if t["label"]:
+            dist = ", ".join(f"{k}: {v:,}" for k, v in t["label"]["distribution"].items())
+            lines += ["", f"Label `{t['label']['column']}`: {dist}."]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _curation(f: dict[str, Any]) -> str:
+    if not f["curation_log"]:
+        return f"No changes have been applied with the curation co-pilot yet. {MORE} on how the data was collected."
+    rows = ["Curation log (every change applied through the co-pilot's approval gate):", "",
+            "| time | tool | change | rows | approved by | version | why |", "|---|---|---|---|---|---|---|"]
+    rows += [f"| {e['time']} | {e['tool']} | {e['change']} | {e['rows']} | {e['approved_by']} | {e['version']} | "
+             f"{e['why']} |" for e in f["curation_log"]]
+    return "\n".join(rows)
+
+
+def _limitations(f: dict[str, Any], prose: str | None) -> str:
+    lines = [prose] if prose else []
+    if f["open_findings"]:
+        lines += ["Open findings of the latest audit, not acted on when this card was written:", ""]
+        lines += [f"- **{x['severity']}** {x['type']}: {x['issue']} ({x['tool']})" for x in f["open_findings"]]
+    if f["pending_changes"]:
+        lines += ["", "Changes proposed in the same session (awaiting approval when this card was written): "
+                  + "; ".join(f"{c['tool']} {c['change']} ({c['rows']} rows)" for c in f["pending_changes"]) + "."]
+    return "\n".join(lines) or MORE
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """Heading → its own text (without sub-sections), for the completeness score."""
+    out: dict[str, str] = {}
+    current = None
+    for line in markdown.splitlines():
+        heading = re.match(r"^#{2,4}\s+(.*?)\s*(\[optional\])?\s*$", line)
+        if heading:
+            current = heading.group(1).strip().lower()
+            out[current] = ""
+        elif current is not None:
+            out[current] += line + "\n"
+    return out
+
+
+def completeness(markdown: str | None, template_headings: list[str]) -> float:
+    """Share of the template's sections that carry real content (not a placeholder or a comment)."""
+    if not markdown:
+        return 0.0
+    found = sections(markdown)
+    def real(text: str) -> bool:
+        body = re.sub(r"<!--.*?-->", "", text, flags=re.S).replace(MORE, "")
+        return bool(re.search(r"\w", re.sub(r"^\s*-\s*\*\*.*?:\*\*\s*$", "", body, flags=re.M)))
+    return sum(real(found.get(h, "")) for h in template_headings) / len(template_headings)
+
+
+def _prose(ctx: ToolContext, f: dict[str, Any]) -> dict[str, str]:
+    """With a model: summary, uses and limitations drafted from the facts; any ungrounded number is refused."""
+    if ctx.llm is None:
+        return {}
+    from langchain_core.messages import HumanMessage
+
+    from copilot.worker import grounded
+    from prompts import load_prompt
+
+    class Prose(BaseModel):
+        summary: str = ""
+        uses: str = ""
+        limitations: str = ""
+
+    facts_text = data_block(f)
+    try:
+        message = ctx.llm.bind_tools([Prose], tool_choice="Prose").invoke(
+            [HumanMessage(load_prompt("card_writer").format(facts=facts_text))])
+        drafted = Prose.model_validate(message.tool_calls[0]["args"]) if message.tool_calls else Prose()
+    except Exception:
+        return {}
+    return {k: v for k, v in drafted.model_dump().items() if v and grounded(v, facts_text)}
+
+
+def croissant(ctx: ToolContext, f: dict[str, Any]) -> dict[str, Any]:
+    import mlcroissant as mlc
+
+    files, record_sets = [], []
+    for t in ctx.profile.tables:
+        df = ctx.dataset.table(t.name).df.reset_index(drop=True)
+        name = re.sub(r"\.[^.]+$", ".csv", t.name)
+        sha = hashlib.sha256(df.to_csv(index=False).encode()).hexdigest()  # as `copilot export` writes it
+        files.append(mlc.FileObject(id=name, name=name, content_url=name, encoding_formats=["text/csv"], sha256=sha))
+        rs_id = re.sub(r"[^\w-]", "_", name.rsplit(".", 1)[0])
+        fields = []
+        for c in t.columns:
+            dtype = getattr(mlc.DataType, {"sc:Float": "FLOAT", "sc:Boolean": "BOOL", "sc:Date": "DATE"}.get(
+                _CROISSANT_TYPES.get(c.kind, ""), "TEXT"))
+            if c.kind == "numeric" and c.dtype.startswith("int"):
+                dtype = mlc.DataType.INTEGER
+            fields.append(mlc.Field(id=f"{rs_id}/{c.name}", name=c.name, data_types=[dtype],
+                                    source=mlc.Source(file_object=name, extract=mlc.Extract(column=c.name))))
+        record_sets.append(mlc.RecordSet(id=rs_id, name=rs_id, fields=fields))
+    license_url = [f"https://spdx.org/licenses/{f['license']}"] if f["license"] else None
+    metadata = mlc.Metadata(name=f["name"], description=f"{f['name']}: {f['rows']:,} rows in {len(files)} file(s).",
+                            license=license_url, url=None, distribution=files, record_sets=record_sets)
+    return metadata.to_json()
+
+
+@register
+class CardTool(Tool):
+    name = "card"
+    description = (
+        "Write a dataset card: a Hugging Face README.md (YAML metadata and the standard sections) and a "
+        "Croissant JSON-LD file, from computed facts only: shape, types, missing rates, label distribution, "
+        "size, splits, languages, license, a curation log of every approved change, and the open findings of "
+        "the other steps. Unknowns say [More Information Needed]. Claims of an existing README that the data "
+        "contradicts are reported. Proposes both files as writes, with a diff against the existing card.")
+    Args = CardArgs
+
+    def run(self, ctx: ToolContext, args: CardArgs) -> ToolResult:
+        from huggingface_hub import DatasetCard, DatasetCardData
+
+        f = facts(ctx, args)
+        ctx.progress(0.3)
+        prose = _prose(ctx, f)
+        data = DatasetCardData(pretty_name=f["name"], license=f["license"], language=f["languages"] or None,
+                               size_categories=[f["size_category"]])
+        card = DatasetCard.from_template(
+            data, template_path=None,
+            dataset_summary=prose.get("summary") or f"{f['name']}: {f['rows']:,} rows in {f['n_tables']} "
+                                                    f"table(s). This card was written from computed facts.",
+            dataset_description=f["described_as"] and f"From the existing card: {f['described_as']}",
+            language=", ".join(f["languages"]) or MORE, license=f["license"] or MORE,
+            direct_use=prose.get("uses"), dataset_structure=_structure(f),
+            data_collection_and_processing_section=_curation(f),
+            bias_risks_limitations=_limitations(f, prose.get("limitations")))
+        content = str(card)
+        # Offline check (DatasetCard.validate would ask the Hub): the card parses back to the same metadata.
+        if DatasetCard(content).data.to_dict() != data.to_dict():
+            raise RuntimeError("the written card does not parse back to its metadata")
+        ctx.progress(0.7)
+        existing = card_documents(ctx.dataset)
+        old_readme = existing.get("README.md")
+        template_headings = list(sections(str(DatasetCard.from_template(DatasetCardData(), template_path=None))))
+        before = max((completeness(t, template_headings) for t in existing.values()), default=0.0)
+        after = completeness(content, template_headings)
+        changes = [ProposedChange(tool=self.name, operation=(op := WriteFile(path="README.md", content=content)),
+                                  rationale=f"Write the dataset card (completeness {before:.0%} → {after:.0%} of the "
+                                            "template's sections).", preview=preview_write_file(old_readme, op))]
+        if args.croissant:
+            text = json.dumps(croissant(ctx, f), indent=2, default=str) + "\n"
+            op = WriteFile(path="croissant.json", content=text)
+            changes.append(ProposedChange(tool=self.name, operation=op, rationale="Write the Croissant metadata.",
+                                          preview=preview_write_file(ctx.dataset.documents.get("croissant.json"), op)))
+        findings = self._findings(ctx, f, existing)
+        ctx.progress(1.0)
+        return ToolResult(tool=self.name, findings=findings, proposed_changes=changes,
+                          summary=f"Card written from facts: completeness {before:.0%} → {after:.0%}; "
+                                  f"{len(findings)} documentation findings.")
+
+    def _findings(self, ctx: ToolContext, f: dict[str, Any], existing: dict[str, str]) -> list[Finding]:
+        findings = [Finding(tool=self.name, type="doc_data_mismatch", severity="high", issue=c.issue,
+                            evidence=[c.quote[:200], c.detail], file=c.document, columns=c.columns,
+                            description="The documentation and the data disagree; readers will trust the wrong one.")
+                    for c in contradictions(ctx.dataset, ctx.profile)]
+        if not existing:
+            findings.append(Finding(tool=self.name, type="missing_documentation", severity="medium",
+                                    issue="no README or datacard", evidence=[", ".join(ctx.dataset.documents) or
+                                                                             "no documents at all"],
+                                    description="Without a card, users cannot know the data's origin, license or "
+                                                "limits. The proposed card fills what can be computed."))
+        if len(f["licenses_found"]) > 1:
+            findings.append(Finding(tool=self.name, type="license", severity="high",
+                                    issue="the files name different licenses",
+                                    evidence=[f"{lic}: {', '.join(names)}"
+                                              for lic, names in f["licenses_found"].items()],
+                                    description="Conflicting licenses leave users unsure what they may do."))
+        elif not f["license"]:
+            findings.append(Finding(tool=self.name, type="license", severity="medium", issue="no license found",
+                                    evidence=[", ".join(ctx.dataset.documents) or "no documents"],
+                                    description="Without a license nobody may legally reuse the data."))
+        return findings
