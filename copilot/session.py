@@ -108,12 +108,23 @@ class Session:
             return Outcome(self.session_id, dict(snapshot.values))
         return self._drive(None)
 
+    def answer(self, decision: Decision) -> Outcome:
+        """Resume a session paused at the gate with a decision for its first waiting change."""
+        snapshot = self.graph.get_state(self._config())
+        if not snapshot.interrupts:
+            raise UsageError("no change is waiting for a decision")
+        self.graph.invoke(Command(resume=decision.model_dump()), self._config(), context=self.context)
+        return self._drive_pending(ask=None)  # the caller answers any further change the same way
+
     def _config(self) -> dict[str, Any]:
         return {"configurable": {"thread_id": self.session_id}}
 
     def _drive(self, graph_input: dict[str, Any] | None) -> Outcome:
+        self.graph.invoke(graph_input, self._config(), context=self.context)
+        return self._drive_pending(self.ask)
+
+    def _drive_pending(self, ask: AskHuman | None) -> Outcome:
         config = self._config()
-        self.graph.invoke(graph_input, config, context=self.context)
         while True:
             snapshot = self.graph.get_state(config)
             pending = [ProposedChange.model_validate(i.value["change"]) for i in snapshot.interrupts]
@@ -121,10 +132,10 @@ class Session:
                 return Outcome(self.session_id or "", dict(snapshot.values))
             # This session's policy first (on resume it may differ from the one the session began with).
             decision = self.policy.decide(pending[0])
-            if decision is None and self.ask is None:
-                # No human at hand: stay paused; `copilot resume` picks it up.
+            if decision is None and ask is None:
+                # No human at hand: stay paused; `copilot resume` or `answer` picks it up.
                 return Outcome(self.session_id or "", dict(snapshot.values), waiting=pending)
-            decision = decision or self.ask(pending[0])
+            decision = decision or ask(pending[0])
             self.graph.invoke(Command(resume=decision.model_dump()), config, context=self.context)
 
     def close(self) -> None:

@@ -123,6 +123,23 @@ class Workspace:
         return ws
 
     @classmethod
+    def from_frame(cls, df: pd.DataFrame, name: str, root: str | Path) -> Workspace:
+        """A workspace whose original version is an in-memory DataFrame (the notebook way in)."""
+        ws = cls(Path(root))
+        if ws.exists():
+            raise UsageError("a workspace already exists here", file=root, fix="pass another workspace folder")
+        frame = df.reset_index(drop=True)
+        frame.index.name = ROW_ID
+        frame.columns = [str(c) for c in frame.columns]
+        ws.root.mkdir(parents=True, exist_ok=True)
+        dataset = Dataset(root=ws.root / name, tables={name: Table(name, frame, "dataframe")})
+        version = ws._write_version(dataset, parent=None, change_id=None)
+        ws._set_head(version.id)
+        ws._log({"event": "create", "data": f"DataFrame {name}", "to_version": version.id,
+                 "to_hash": version.content_hash, "actor": "copilot"})
+        return ws
+
+    @classmethod
     def existing(cls, root: str | Path) -> Workspace:
         ws = cls(Path(root))
         if not ws.exists():
