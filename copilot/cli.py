@@ -259,6 +259,18 @@ def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or
     Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
 
 
+@app.command()
+def chat(data: DataArg, workspace: WorkspaceOpt = None,
+         resume_session: Annotated[bool, typer.Option("--resume",
+                                                      help="Continue the last session at its gate.")] = False,
+         model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
+    """Talk to the co-pilot about DATA: goals, follow-ups and /commands; every change waits for you."""
+    from copilot.chat import Chat
+
+    console = Console()
+    Chat(data, workspace, Settings().with_overrides(model, base_url), console).loop(resume=resume_session)
+
+
 benchmarks_app = typer.Typer(help="Evaluation benchmarks the contamination check compares against "
                                    "(HumanEval is built in).", no_args_is_help=True)
 app.add_typer(benchmarks_app, name="benchmarks")
