@@ -60,10 +60,6 @@ class Outcome:
         return {r["step"]: r["narrative"] for r in self.state.get("results", []) if r.get("narrative")}
 
     @property
-    def errors(self) -> list[str]:
-        return [r["error"] for r in self.state.get("results", []) if "error" in r]
-
-    @property
     def report(self) -> dict[str, Any]:
         return self.state.get("report", {})
 

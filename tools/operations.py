@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from tools.contracts import CellUpdate, DropRows, Preview, PreviewRow, Scalar, SetValues, WriteFile
+from tools.contracts import DropRows, Preview, PreviewRow, Scalar, SetValues, WriteFile
 
 PREVIEW_ROWS = 5
 
@@ -68,7 +68,3 @@ def preview_write_file(old: str | None, op: WriteFile) -> Preview:
                                         op.content.splitlines(keepends=True),
                                         fromfile=f"a/{op.path}", tofile=f"b/{op.path}"))
     return Preview(rows_affected=0, diff=diff)
-
-
-def updates_from_mapping(values: dict[int, Scalar]) -> list[CellUpdate]:
-    return [CellUpdate(row_id=r, value=v) for r, v in values.items()]
