@@ -103,7 +103,7 @@ def _check_ragged(rows: list[tuple[int, list[str]]], path: Path) -> None:
 
 def read_delimited(path: Path, text: str, encoding: str) -> Table:
     delimiter = _sniff_delimiter(text[:65536], path.suffix.lower())
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # keeps quoted line breaks
     records: list[tuple[int, list[str]]] = []
     try:
         for row in reader:

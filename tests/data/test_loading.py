@@ -72,3 +72,11 @@ def test_folder_dataset_collects_tables_documents_and_problems(tmp_path: Path, p
     assert set(dataset.documents) == {"README.md", "LICENSE"}
     assert [p.file for p in dataset.problems] == ["broken.jsonl"]
     assert "line 2" in dataset.problems[0].message
+
+
+def test_quoted_line_breaks_stay_inside_their_field(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_bytes(b'id,note\r\n1,"first line\r\nsecond line"\r\n2,"one\rcarriage return"\r\n3,plain\r\n')
+    table = read_table(path)
+    assert len(table.df) == 3
+    assert table.df.loc[0, "note"] == "first line\r\nsecond line"

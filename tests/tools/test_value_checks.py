@@ -1,0 +1,59 @@
+"""value_checks on real penguins rows with planted problems: each is found, clean columns stay quiet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from copilot.data import load_dataset
+from tools import REGISTRY, ToolContext
+
+
+def _run(path: Path, **args):
+    tool = REGISTRY.get("value_checks")
+    return tool.run(ToolContext(load_dataset(path)), tool.parse_args(args))
+
+
+def _issues(result) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for f in result.findings:
+        out.setdefault(f.columns[0], []).append(f"{f.type}: {f.issue}")
+    return out
+
+
+def test_each_planted_problem_is_found(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    df = penguins.dropna(subset=["bill_length_mm"]).reset_index(drop=True).head(200).copy()
+    df.loc[[3, 17, 40], "flipper_length_mm"] = -999  # sentinel
+    df["sex"] = df["sex"].astype(object)
+    df.loc[[5, 6], "sex"] = ["?", "unknown"]  # disguised missing text ("NA" pandas already reads as missing)
+    df["age_years"] = np.arange(len(df)) % 9 + 1
+    df.loc[12, "age_years"] = -4  # impossible
+    df["pct_fat"] = 20.0
+    df.loc[30, "pct_fat"] = 130.0
+    df["tagged_on"] = pd.date_range("2008-01-01", periods=len(df), freq="D").strftime("%Y-%m-%d")
+    df.loc[50, "tagged_on"] = "2091-05-01"
+    df.loc[60:80, "tagged_on"] = [f"{d}/0{m}/2009" for d, m in zip(range(10, 31), [1] * 21, strict=True)]
+    df["island"] = df["island"].astype(object)
+    df.loc[[7, 8], "island"] = ["dream", "DREAM"]
+    df["weight"] = [f"{w / 1000:.1f} kg" if i % 2 else f"{w / 453.6:.1f} lbs" for i, w in enumerate(df.body_mass_g)]
+    df["species_code"] = df["species"].map({"Adelie": "A1", "Chinstrap": "C2", "Gentoo": "G3"})
+    df.to_csv(tmp_path / "p.csv", index=False)
+    issues = _issues(_run(tmp_path / "p.csv", label_column="species"))
+    assert "uses -999 for missing values (3 rows)" in " ".join(issues["flipper_length_mm"])
+    assert "missing_values: sex hides 2 missing values as text" in " ".join(issues["sex"])
+    assert "out_of_range: age_years has 1 negative values" in issues["age_years"]
+    assert "out_of_range: pct_fat has 1 values outside 0–100" in issues["pct_fat"]
+    assert any("1 dates in the future" in i for i in issues["tagged_on"])
+    assert any("mixes 2 date formats" in i for i in issues["tagged_on"])
+    assert any("spells 1 categories several ways" in i for i in issues["island"])
+    assert any("mixes units: kg, lbs" in i for i in issues["weight"])
+    assert any("leakage: species_code predicts species" in i for i in issues["species_code"])
+    for clean in ("bill_length_mm", "bill_depth_mm", "year"):
+        assert clean not in issues
+
+
+def test_real_tables_without_problems_stay_quiet(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    penguins.to_csv(tmp_path / "p.csv", index=False)
+    assert _run(tmp_path / "p.csv").findings == []

@@ -1,0 +1,208 @@
+"""value_checks: disguised missing values, impossible values, inconsistent formats, and target leakage."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from copilot.data.profile import TableProfile
+from copilot.data.tables import Table
+from tools.base import Tool, ToolContext, register
+from tools.contracts import Finding, ToolResult
+
+# Not "none" or "0": they are often real categories ("number of links: none").
+_PLACEHOLDER_TEXT = {"na", "n/a", "nan", "null", "?", "-", "--", "missing", "unknown", "not available",
+                     "undefined", "#n/a", ".", "tbd"}
+_PLACEHOLDER_NUMBERS = {-999, -9999, -99, 999, 9999, 99999, -1}
+_NONNEGATIVE = re.compile(r"(^|_)(age|count|num|n|qty|quantity|price|cost|amount|weight|height|length|width|"
+                          r"depth|mass|size|duration|distance|income|salary|population|area|volume)($|_|s$)", re.I)
+_PERCENT = re.compile(r"(percent|pct|_perc$|rate_pct|%)", re.I)
+_DATE_FORMATS = {"YYYY-MM-DD": r"^\d{4}-\d{2}-\d{2}", "DD/MM/YYYY or MM/DD/YYYY": r"^\d{1,2}/\d{1,2}/\d{4}$",
+                 "DD.MM.YYYY": r"^\d{1,2}\.\d{1,2}\.\d{4}$", "YYYY/MM/DD": r"^\d{4}/\d{2}/\d{2}$",
+                 "Month D, YYYY": r"^[A-Za-z]{3,9}\.? \d{1,2},? \d{4}$",
+                 "D Month YYYY": r"^\d{1,2} [A-Za-z]{3,9} \d{4}$"}
+_UNIT = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*([a-zA-Z%°µ]+[a-zA-Z²³/]*)\s*$")
+_SHOWN = 5
+
+
+class ValueChecksArgs(BaseModel):
+    table: str | None = Field(default=None, description="table to check; every table when omitted")
+    label_column: str | None = Field(default=None, description="label, for the target-leakage check (inferred)")
+
+
+def _rows(series: pd.Series, mask: pd.Series) -> list[int]:
+    return [int(r) for r in series.index[mask.fillna(False).to_numpy()][:50]]
+
+
+def _finding(table: Table, col: str, type_: str, severity: str, issue: str, evidence: list[str], description: str,
+             rows: list[int], score: float) -> Finding:
+    return Finding(tool="value_checks", type=type_, severity=severity, issue=issue, evidence=evidence,
+                   description=description, file=table.name, rows=rows, columns=[col], score=round(score, 3))
+
+
+def disguised_missing(table: Table, profile: TableProfile) -> list[Finding]:
+    out = []
+    for c in profile.columns:
+        series = table.df[c.name]
+        if c.kind in ("numeric", "mixed"):
+            numbers = pd.to_numeric(series, errors="coerce")
+            for value in _PLACEHOLDER_NUMBERS:
+                mask = numbers == value
+                n = int(mask.sum())
+                rest = numbers[~mask].dropna()
+                # A sentinel stands apart: far outside the other values, and repeated.
+                if n >= 2 and len(rest) > 10 and (value < rest.min() - rest.std() or value > rest.max() + rest.std()):
+                    out.append(_finding(table, c.name, "missing_values", "medium",
+                                        f"{c.name} uses {value:g} for missing values ({n} rows)",
+                                        [c.name, f"value {value:g} in rows "
+                                                 f"{', '.join(map(str, _rows(series, mask)[:_SHOWN]))}",
+                                         f"other values range {rest.min():g} to {rest.max():g}"],
+                                        f"{value:g} lies outside every real value of {c.name}: it is a placeholder, "
+                                        "and averages and models will treat it as a measurement.",
+                                        _rows(series, mask), min(1.0, n / 10)))
+        if c.kind in ("categorical", "mixed", "text", "id") or series.dtype == object:
+            text = series.astype("string").str.strip().str.lower()
+            mask = text.isin(_PLACEHOLDER_TEXT) | (series.astype("string").str.strip() == "")
+            n = int(mask.sum())
+            if n >= 1:
+                shown = sorted({repr(v) for v in series[mask.fillna(False)].head(20)})[:3]
+                out.append(_finding(table, c.name, "missing_values", "medium",
+                                    f"{c.name} hides {n} missing values as text ({', '.join(shown)})",
+                                    [c.name, *shown, f"rows {', '.join(map(str, _rows(series, mask)[:_SHOWN]))}"],
+                                    "Placeholders such as 'NA', '?' or empty strings are read as real values; count "
+                                    "them as missing.", _rows(series, mask), min(1.0, n / 10)))
+    return out
+
+
+def _date_like(series: pd.Series) -> bool:
+    """Mostly values written as dates, whatever the column is called."""
+    text = series.dropna().astype(str).str.strip()
+    if text.empty or pd.api.types.is_numeric_dtype(series):
+        return False
+    pattern = "|".join(f"(?:{p})" for p in _DATE_FORMATS.values())
+    return bool(text.head(1000).str.match(pattern).mean() >= 0.8)
+
+
+def out_of_range(table: Table, profile: TableProfile) -> list[Finding]:
+    out = []
+    now = pd.Timestamp(datetime.now())
+    for c in profile.columns:
+        series = table.df[c.name]
+        if c.kind in ("numeric", "mixed"):
+            numbers = pd.to_numeric(series, errors="coerce")
+            if _NONNEGATIVE.search(c.name):
+                mask = (numbers < 0) & ~numbers.isin(_PLACEHOLDER_NUMBERS)
+                if mask.any():
+                    bad = numbers[mask.fillna(False)]
+                    out.append(_finding(table, c.name, "out_of_range", "high",
+                                        f"{c.name} has {int(mask.sum())} negative values",
+                                        [c.name, *[f"row {r}: {v:g}" for r, v in bad.head(_SHOWN).items()]],
+                                        f"A {c.name} cannot be negative: these are entry or unit errors.",
+                                        _rows(series, mask), 1.0))
+            if _PERCENT.search(c.name):
+                mask = (numbers > 100) | (numbers < 0)
+                if mask.any():
+                    bad = numbers[mask.fillna(False)]
+                    out.append(_finding(table, c.name, "out_of_range", "high",
+                                        f"{c.name} has {int(mask.sum())} values outside 0–100",
+                                        [c.name, *[f"row {r}: {v:g}" for r, v in bad.head(_SHOWN).items()]],
+                                        "A percentage outside 0–100 is impossible.", _rows(series, mask), 1.0))
+        if c.kind == "datetime" or _date_like(series):
+            dates = pd.to_datetime(series, errors="coerce", format="mixed")
+            mask = dates > (now.tz_localize(dates.dt.tz) if dates.dt.tz else now)
+            if mask.any():
+                out.append(_finding(table, c.name, "out_of_range", "high",
+                                    f"{c.name} has {int(mask.sum())} dates in the future",
+                                    [c.name, *[f"row {r}: {series[r]}" for r in _rows(series, mask)[:_SHOWN]]],
+                                    "Dates after today cannot have been observed.", _rows(series, mask), 1.0))
+    return out
+
+
+def inconsistent_formats(table: Table, profile: TableProfile) -> list[Finding]:
+    out = []
+    for c in profile.columns:
+        series = table.df[c.name].dropna()
+        if series.empty or not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+            continue
+        text = series.astype(str).str.strip()
+        formats = {name: int(text.str.match(p).sum()) for name, p in _DATE_FORMATS.items()}
+        used = {k: v for k, v in formats.items() if v}
+        if len(used) >= 2 and sum(used.values()) >= 0.8 * len(text):
+            examples = [text[text.str.match(_DATE_FORMATS[k])].iloc[0] for k in used]
+            out.append(_finding(table, c.name, "inconsistent_format", "medium",
+                                f"{c.name} mixes {len(used)} date formats", [c.name, *examples],
+                                f"Dates are written as {', '.join(used)}: parsing will swap days and months or fail.",
+                                [], 0.9))
+            continue
+        if c.kind == "categorical" and 2 <= c.distinct <= 200:
+            canon = text.str.lower().str.replace(r"[\s_\-.]+", "", regex=True)
+            groups = text.groupby(canon).unique()
+            variants = {k: sorted(v) for k, v in groups.items() if len(v) > 1}
+            if variants:
+                example = next(iter(variants.values()))
+                out.append(_finding(table, c.name, "inconsistent_format", "medium",
+                                    f"{c.name} spells {len(variants)} categories several ways",
+                                    [c.name, *[" / ".join(map(repr, v)) for v in list(variants.values())[:3]]],
+                                    f"{' and '.join(map(repr, example))} are one category written differently; they "
+                                    "split counts and confuse models.", [], 0.9))
+        units = text.str.extract(_UNIT)[0].dropna().str.lower()
+        if units.nunique() >= 2 and len(units) >= 0.5 * len(text):
+            out.append(_finding(table, c.name, "inconsistent_format", "medium",
+                                f"{c.name} mixes units: {', '.join(sorted(units.unique())[:4])}",
+                                [c.name, *[text[units.index[units == u][0]] for u in sorted(units.unique())[:3]]],
+                                "Values in different units are not comparable until converted.", [], 0.9))
+    return out
+
+
+def target_leakage(table: Table, profile: TableProfile, label: str | None) -> list[Finding]:
+    """A single feature that predicts the label almost perfectly, while not being an id or the label itself."""
+    if not label or label not in table.df.columns:
+        return []
+    df = table.df[table.df[label].notna()]
+    if len(df) < 30:
+        return []
+    out = []
+    base = df[label].value_counts(normalize=True).iloc[0]
+    for c in profile.columns:
+        if c.name == label or c.kind in ("id", "empty", "constant", "text"):
+            continue
+        feature = df[c.name]
+        # Leakage is a code or a recording of the label: few distinct values, each (nearly) always one class.
+        # A continuous measurement that separates classes well is just a good feature, so none is binned.
+        if feature.nunique() > max(50, 3 * df[label].nunique()) or feature.nunique() > len(df) / 5:
+            continue  # with few rows per value, any feature "predicts" the label
+        accuracy = df.groupby(feature, observed=True)[label].agg(lambda s: s.value_counts().iloc[0]).sum() / len(df)
+        if accuracy >= 0.99 and base < 0.9:
+            out.append(_finding(table, c.name, "leakage", "high",
+                                f"{c.name} predicts {label} almost perfectly ({accuracy:.1%})",
+                                [c.name, label, f"{accuracy:.1%} of rows follow the value of {c.name}"],
+                                f"{c.name} gives the label away (a code of it, or information recorded after the "
+                                "outcome); a model trained on it will not generalise.", [], accuracy))
+    return out
+
+
+@register
+class ValueChecksTool(Tool):
+    name = "value_checks"
+    description = ("Check values: missing values disguised as -999, 9999, 'NA', '?' or empty strings; impossible "
+                   "values (negative ages, counts or prices, percentages over 100, future dates); inconsistent "
+                   "formats (mixed date formats, one category spelled several ways, mixed units); and target "
+                   "leakage (a feature that predicts the label almost perfectly). Read-only.")
+    Args = ValueChecksArgs
+    in_audit = True
+
+    def run(self, ctx: ToolContext, args: ValueChecksArgs) -> ToolResult:
+        findings: list[Finding] = []
+        tables = ctx.tables(args.table)
+        for i, table in enumerate(tables):
+            profile = ctx.profile.table(table.name)
+            label = args.label_column or (profile.label_candidates[0] if profile.label_candidates else None)
+            findings += disguised_missing(table, profile) + out_of_range(table, profile)
+            findings += inconsistent_formats(table, profile) + target_leakage(table, profile, label)
+            ctx.progress((i + 1) / len(tables))
+        counts = {t: sum(f.type == t for f in findings) for t in sorted({f.type for f in findings})}
+        summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "no value problems found"
+        return ToolResult(tool=self.name, summary=summary[0].upper() + summary[1:] + ".", findings=findings)
