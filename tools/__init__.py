@@ -1,6 +1,15 @@
 """Data-centric tools, one module each, behind one registry."""
 
-from tools import card, contamination, duplicates, label_issues, privacy_checks, profile, value_checks  # noqa: F401  (importing a tool module registers it)
+from tools import (  # noqa: F401  (importing a tool module registers it)
+    card,
+    contamination,
+    duplicates,
+    file_checks,
+    label_issues,
+    privacy_checks,
+    profile,
+    value_checks,
+)
 from tools.base import REGISTRY, Tool, ToolContext, register
 from tools.contracts import Finding, ProposedChange, ToolResult
 

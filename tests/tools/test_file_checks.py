@@ -1,0 +1,38 @@
+"""file_checks: unreadable files, mojibake and schema drift in a dataset folder; a clean folder stays quiet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from copilot.data import load_dataset
+from tools import REGISTRY, ToolContext
+
+
+def _run(path: Path):
+    tool = REGISTRY.get("file_checks")
+    return tool.run(ToolContext(load_dataset(path)), tool.parse_args({}))
+
+
+def test_broken_files_mojibake_and_drift(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    train, test = penguins.iloc[:250].copy(), penguins.iloc[250:].copy()
+    test = test.rename(columns={"sex": "gender"})
+    test["year"] = test["year"].astype(str) + "y"
+    train["island"] = train["island"].astype(object)
+    train.loc[3, "island"] = "Torgersen cafÃ©"  # UTF-8 read as Latin-1
+    train.to_csv(tmp_path / "train.csv", index=False)
+    test.to_csv(tmp_path / "test.csv", index=False)
+    (tmp_path / "extra.jsonl").write_text('{"a": 1}\n{"a": \n')
+    by_type = {f.type: f for f in _run(tmp_path).findings}
+    assert by_type["malformed_file"].evidence == ["extra.jsonl", "invalid JSON on line 2"]
+    assert by_type["encoding"].rows == [3] and "cafÃ©" in by_type["encoding"].evidence[1]
+    drift = by_type["inconsistent_format"]
+    assert drift.evidence[:2] == ["only in test.csv: gender", "only in train.csv: sex"]
+    assert "year: categorical in test.csv, numeric in train.csv" in drift.evidence
+
+
+def test_clean_folder_is_quiet(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    penguins.iloc[:250].to_csv(tmp_path / "train.csv", index=False)
+    penguins.iloc[250:].to_csv(tmp_path / "test.csv", index=False)
+    assert _run(tmp_path).findings == []

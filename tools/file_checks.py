@@ -1,0 +1,95 @@
+"""file_checks: unreadable files, mojibake in text, and schema drift between the tables of one dataset."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from pydantic import BaseModel, Field
+
+from tools.base import Tool, ToolContext, register
+from tools.contracts import Finding, ToolResult
+
+# UTF-8 text decoded as Latin-1 / cp1252 leaves these pairs behind ("cafÃ©", "donâ€™t").
+_MOJIBAKE = re.compile(r"Ã[\x80-\xbf¡-ÿ]|â€[™œ\x9d\"“”˜–—¦]|Â[\xa0-\xbf]|ï»¿|\ufffd")
+_SHOWN = 3
+
+
+class FileChecksArgs(BaseModel):
+    table: str | None = Field(default=None, description="table to check; every file when omitted")
+
+
+def _family(name: str) -> str:
+    """The name a split file shares with its siblings: train.csv, test.csv → '' ; a_train.csv → 'a'."""
+    stem = PurePosixPath(name).stem.lower()
+    return re.sub(r"(^|[_\-.])(train|training|valid|validation|val|dev|test|eval|holdout)($|[_\-.])", "", stem)
+
+
+@register
+class FileChecksTool(Tool):
+    name = "file_checks"
+    description = ("Check the files: ones that cannot be read (ragged rows, truncated or invalid JSON, undecodable "
+                   "bytes, binary content; with line numbers), text garbled by a wrong encoding (mojibake such as "
+                   "'cafÃ©' or 'donâ€™t'), and schema drift between the tables of one dataset (train and test "
+                   "with different columns or types). Read-only.")
+    Args = FileChecksArgs
+    in_audit = True
+
+    def run(self, ctx: ToolContext, args: FileChecksArgs) -> ToolResult:
+        findings = [Finding(tool=self.name, type="malformed_file", severity="high", issue=f"{p.file} cannot be read",
+                            evidence=[p.file, p.message], file=p.file, score=1.0,
+                            description="A file that does not parse is silently left out by most loaders.")
+                    for p in ctx.dataset.problems if args.table in (None, p.file)]
+        tables = ctx.tables(args.table)
+        for table in tables:
+            profile = ctx.profile.table(table.name)
+            for col in profile.columns:
+                if col.kind not in ("text", "categorical", "mixed", "id"):
+                    continue
+                text = table.df[col.name].dropna().astype(str)
+                hits = text[text.str.contains(_MOJIBAKE)]
+                if hits.empty:
+                    continue
+                findings.append(Finding(
+                    tool=self.name, type="encoding", severity="medium",
+                    issue=f"{col.name} has garbled characters in {len(hits)} rows",
+                    evidence=[col.name, *[f"row {r}: {v[max(0, m.start() - 15):m.end() + 15]!r}"
+                                          for r, v in hits.head(_SHOWN).items() if (m := _MOJIBAKE.search(v))]],
+                    description="Text was decoded with the wrong encoding (UTF-8 read as Latin-1/cp1252): words are "
+                                "corrupted; re-read the source as UTF-8 or repair it with ftfy.",
+                    file=table.name, rows=[int(r) for r in hits.index[:50]], columns=[col.name],
+                    score=min(1.0, len(hits) / 5)))
+        findings += self._drift(ctx, [t.name for t in tables])
+        return ToolResult(tool=self.name, findings=findings,
+                          summary=f"{len(findings)} file problems." if findings else "Files read cleanly.")
+
+    def _drift(self, ctx: ToolContext, names: list[str]) -> list[Finding]:
+        families: dict[str, list[str]] = {}
+        for name in names:
+            families.setdefault(_family(name), []).append(name)
+        out = []
+        for members in families.values():
+            if len(members) < 2:
+                continue
+            schemas = {m: {c.name: c.kind for c in ctx.profile.table(m).columns} for m in members}
+            first, *rest = members
+            for other in rest:
+                a, b = schemas[first], schemas[other]
+                only_a, only_b = sorted(set(a) - set(b)), sorted(set(b) - set(a))
+                typed = sorted(c for c in set(a) & set(b) if {a[c], b[c]} - {"constant", "empty"} and
+                               len({a[c], b[c]} - {"constant", "empty"}) == 2 and "mixed" not in (a[c], b[c])
+                               and {a[c], b[c]} != {"categorical", "boolean"})
+                if not (only_a or only_b or typed):
+                    continue
+                evidence = []
+                if only_a:
+                    evidence.append(f"only in {first}: {', '.join(only_a[:5])}")
+                if only_b:
+                    evidence.append(f"only in {other}: {', '.join(only_b[:5])}")
+                evidence += [f"{c}: {a[c]} in {first}, {b[c]} in {other}" for c in typed[:3]]
+                out.append(Finding(tool=self.name, type="inconsistent_format", severity="high",
+                                    issue=f"{first} and {other} have different schemas", evidence=evidence,
+                                    description="Splits of one dataset must share columns and types, or a model "
+                                                "trained on one cannot be evaluated on the other.",
+                                    file=other, columns=only_a + only_b + typed, score=1.0))
+        return out
