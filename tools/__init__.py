@@ -3,6 +3,7 @@
 from tools import (  # noqa: F401  (importing a tool module registers it)
     card,
     contamination,
+    doc_checks,
     duplicates,
     file_checks,
     label_issues,

@@ -11,21 +11,11 @@ from pydantic import BaseModel, Field
 
 from copilot.quoting import data_block
 from tools.base import Tool, ToolContext, register
-from tools.contracts import Finding, ProposedChange, ToolResult, WriteFile
-from tools.doc_claims import card_documents, contradictions
+from tools.contracts import ProposedChange, ToolResult, WriteFile
+from tools.doc_claims import card_documents, documentation_findings, licenses_found
 from tools.operations import preview_write_file
 
 MORE = "[More Information Needed]"
-_LICENSES = {
-    "cc0-1.0": r"\bcc0\b|public domain dedication",
-    "cc-by-4.0": r"\bcc[- ]by[- ]4\.0\b|creative commons attribution 4\.0",
-    "cc-by-sa-4.0": r"\bcc[- ]by[- ]sa[- ]4\.0\b|attribution[- ]sharealike 4\.0",
-    "cc-by-nc-4.0": r"\bcc[- ]by[- ]nc[- ]4\.0\b|attribution[- ]noncommercial 4\.0",
-    "mit": r"\bmit license\b|\blicen[cs]ed under (the )?mit\b",
-    "apache-2.0": r"\bapache(?: license)?,? (?:version )?2\.0\b",
-    "gpl-3.0": r"\bgpl[- ]?(v)?3\b|gnu general public license v(ersion )?3",
-    "odbl": r"\bodbl\b|open database license",
-}
 _STOPWORDS = {
     "en": {"the", "and", "is", "of", "to", "a", "in", "it", "that", "this", "for", "was", "with"},
     "de": {"der", "die", "und", "das", "ist", "nicht", "ein", "zu", "mit", "den", "es", "ich"},
@@ -45,15 +35,6 @@ class CardArgs(BaseModel):
 
 def _size_category(rows: int) -> str:
     return next((label for limit, label in _SIZES if rows < limit), "n>100M")
-
-
-def _licenses(texts: dict[str, str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for name, text in texts.items():
-        for lic, pattern in _LICENSES.items():
-            if re.search(pattern, text, re.IGNORECASE):
-                found.setdefault(lic, []).append(name)
-    return found
 
 
 def _languages(ctx: ToolContext) -> list[str]:
@@ -84,8 +65,7 @@ def facts(ctx: ToolContext, args: CardArgs) -> dict[str, Any]:
                       "distribution": {str(k): int(v) for k, v in df[label].value_counts().items()}} if label else None,
         })
     rows = sum(t["rows"] for t in tables)
-    licenses = _licenses(card_documents(ctx.dataset) | {k: v for k, v in ctx.dataset.documents.items()
-                                                        if "licen" in k.lower()})
+    licenses = licenses_found(ctx.dataset)
     applied = [e for e in ctx.history if e.get("event") == "apply"]
     return {
         "described_as": _first_paragraph(card_documents(ctx.dataset)),
@@ -270,31 +250,8 @@ class CardTool(Tool):
             op = WriteFile(path="croissant.json", content=text)
             changes.append(ProposedChange(tool=self.name, operation=op, rationale="Write the Croissant metadata.",
                                           preview=preview_write_file(ctx.dataset.documents.get("croissant.json"), op)))
-        findings = self._findings(ctx, f, existing)
+        findings = documentation_findings(ctx, self.name)
         ctx.progress(1.0)
         return ToolResult(tool=self.name, findings=findings, proposed_changes=changes,
                           summary=f"Card written from facts: completeness {before:.0%} → {after:.0%}; "
                                   f"{len(findings)} documentation findings.")
-
-    def _findings(self, ctx: ToolContext, f: dict[str, Any], existing: dict[str, str]) -> list[Finding]:
-        findings = [Finding(tool=self.name, type="doc_data_mismatch", severity="high", issue=c.issue,
-                            evidence=[c.quote[:200], c.detail], file=c.document, columns=c.columns,
-                            description="The documentation and the data disagree; readers will trust the wrong one.")
-                    for c in contradictions(ctx.dataset, ctx.profile)]
-        if not existing:
-            findings.append(Finding(tool=self.name, type="missing_documentation", severity="medium",
-                                    issue="no README or datacard", evidence=[", ".join(ctx.dataset.documents) or
-                                                                             "no documents at all"],
-                                    description="Without a card, users cannot know the data's origin, license or "
-                                                "limits. The proposed card fills what can be computed."))
-        if len(f["licenses_found"]) > 1:
-            findings.append(Finding(tool=self.name, type="license", severity="high",
-                                    issue="the files name different licenses",
-                                    evidence=[f"{lic}: {', '.join(names)}"
-                                              for lic, names in f["licenses_found"].items()],
-                                    description="Conflicting licenses leave users unsure what they may do."))
-        elif not f["license"]:
-            findings.append(Finding(tool=self.name, type="license", severity="medium", issue="no license found",
-                                    evidence=[", ".join(ctx.dataset.documents) or "no documents"],
-                                    description="Without a license nobody may legally reuse the data."))
-        return findings

@@ -7,12 +7,24 @@ from dataclasses import dataclass
 
 from copilot.data.dataset import Dataset
 from copilot.data.profile import DatasetProfile
+from tools.base import ToolContext
+from tools.contracts import Finding
 
 CARD_NAMES = re.compile(r"(^|/)(readme|datacard|data_card|dataset_card|datasheet)(\.md|\.txt|\.rst)?$", re.I)
 _COUNT = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)\s+(rows|examples|samples|records|instances|entries)\b", re.I)
 _CLASSES = re.compile(r"(?<![\w.])(\d+)\s+(classes|categories|labels)\b", re.I)
 _NO_MISSING = re.compile(r"\bno (missing|null|empty) (values|data|entries|fields)\b", re.I)
 _TABLE_ROW = re.compile(r"^\s*\|\s*`?([A-Za-z_][\w .-]*?)`?\s*\|")
+_LICENSES = {
+    "cc0-1.0": r"\bcc0\b|public domain dedication",
+    "cc-by-4.0": r"\bcc[- ]by[- ]4\.0\b|creative commons attribution 4\.0",
+    "cc-by-sa-4.0": r"\bcc[- ]by[- ]sa[- ]4\.0\b|attribution[- ]sharealike 4\.0",
+    "cc-by-nc-4.0": r"\bcc[- ]by[- ]nc[- ]4\.0\b|attribution[- ]noncommercial 4\.0",
+    "mit": r"\bmit license\b|\blicen[cs]ed under (the )?mit\b",
+    "apache-2.0": r"\bapache(?: license)?,? (?:version )?2\.0\b",
+    "gpl-3.0": r"\bgpl[- ]?(v)?3\b|gnu general public license v(ersion )?3",
+    "odbl": r"\bodbl\b|open database license",
+}
 
 
 @dataclass
@@ -75,3 +87,38 @@ def contradictions(dataset: Dataset, profile: DatasetProfile) -> list[Claim]:
                 claims.append(Claim(doc, ", ".join(undocumented), f"columns missing from {doc}: "
                                     + ", ".join(undocumented[:5]), "present but undocumented", undocumented))
     return claims
+
+
+def licenses_found(dataset: Dataset) -> dict[str, list[str]]:
+    """License id → the documents that name it (README/datacard and LICENSE-like files)."""
+    texts = card_documents(dataset) | {k: v for k, v in dataset.documents.items() if "licen" in k.lower()}
+    found: dict[str, list[str]] = {}
+    for name, text in texts.items():
+        for lic, pattern in _LICENSES.items():
+            if re.search(pattern, text, re.IGNORECASE):
+                found.setdefault(lic, []).append(name)
+    return found
+
+
+def documentation_findings(ctx: ToolContext, tool: str) -> list[Finding]:
+    """Contradicted claims, a missing card, and missing or conflicting licenses."""
+    findings = [Finding(tool=tool, type="doc_data_mismatch", severity="high", issue=c.issue,
+                        evidence=[c.quote[:200], c.detail], file=c.document, columns=c.columns,
+                        description="The documentation and the data disagree; readers will trust the wrong one.")
+                for c in contradictions(ctx.dataset, ctx.profile)]
+    if not card_documents(ctx.dataset):
+        findings.append(Finding(tool=tool, type="missing_documentation", severity="medium",
+                                issue="no README or datacard",
+                                evidence=[", ".join(ctx.dataset.documents) or "no documents at all"],
+                                description="Without a card, users cannot know the data's origin, license or limits."))
+    licenses = licenses_found(ctx.dataset)
+    if len(licenses) > 1:
+        findings.append(Finding(tool=tool, type="license", severity="high", issue="the files name different licenses",
+                                evidence=[f"{lic}: {', '.join(names)}" for lic, names in licenses.items()],
+                                file=next(iter(next(iter(licenses.values())))),
+                                description="Conflicting licenses leave users unsure what they may do."))
+    elif not licenses:
+        findings.append(Finding(tool=tool, type="license", severity="medium", issue="no license found",
+                                evidence=[", ".join(ctx.dataset.documents) or "no documents"],
+                                description="Without a license nobody may legally reuse the data."))
+    return findings

@@ -29,6 +29,8 @@ _SENSITIVE = {
     "nationality or origin": r"nationality|citizenship|country_of_birth|native_country|immigra",
     "age": r"^age$|_age$|^age_|date_of_birth|birth_?date|dob",
 }
+# GDPR's special categories: using them as features needs the strongest justification.
+_SPECIAL = {"race or ethnicity", "religion", "health", "sexual orientation", "political opinion"}
 _MAX_ROWS_SCANNED = 50_000
 _SHOWN = 3
 
@@ -73,7 +75,7 @@ class PrivacyChecksTool(Tool):
                     kind = None  # "age" of a building stock in %, say: a person's age is a whole number
                 if kind and col.name != label and col.kind not in ("empty", "constant", "id", "text"):
                     findings.append(Finding(
-                        tool=self.name, type="sensitive_attribute", severity="medium",
+                        tool=self.name, type="sensitive_attribute", severity="high" if kind in _SPECIAL else "medium",
                         issue=f"{col.name} records {kind}" + (f" and would be a feature for {label}" if label else ""),
                         evidence=[col.name, f"values: {', '.join(col.samples[:4])}"],
                         description=f"Using {kind} as a feature can make a model discriminate, and may be unlawful "

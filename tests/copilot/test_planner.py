@@ -67,8 +67,8 @@ def test_overrides_win_over_inference(profile, full_registry) -> None:
 
 def test_audit_runs_every_applicable_audit_tool(profile, full_registry) -> None:
     plan = RulePlanner(full_registry).plan("What's wrong with this dataset?", profile)
-    assert [s.tool for s in plan.steps] == ["profile", "duplicates", "file_checks", "label_issues", "privacy_checks",
-                                            "value_checks"]
+    assert [s.tool for s in plan.steps] == ["profile", "doc_checks", "duplicates", "file_checks", "label_issues",
+                                            "privacy_checks", "value_checks"]
 
 
 def test_missing_tools_are_noted_not_hidden(profile) -> None:
