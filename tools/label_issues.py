@@ -31,6 +31,7 @@ Model = Literal["auto", "fast", "thorough"]
 _FINDINGS_SHOWN = 50
 _MIN_CLASS_MEMBERS = 3  # fewer examples than this cannot be checked against the rest
 _RARE_SHARE = 0.05
+_MIN_LIFT = 0.05  # models must beat the majority-class rate by this much before they may judge labels
 _QUOTE = 140
 _BALANCED_CLAIM = re.compile(r"(?<![a-z])(?<!im)(?<!un)balanced\b", re.IGNORECASE)
 
@@ -166,6 +167,11 @@ class LabelIssuesTool(Tool):
 
         issue_mask, quality = flag_label_issues(labels.codes, probs)
         suggested = probs.argmax(axis=1)
+        accuracy = float((suggested == labels.codes).mean())
+        baseline = float(np.bincount(labels.codes).max() / len(labels.codes))
+        predictable = accuracy >= baseline + _MIN_LIFT
+        if not predictable:  # models no better than guessing the majority cannot judge any label
+            issue_mask[:] = False
         # A row with none of its features filled gives the models nothing to judge its label by.
         blank = (df.iloc[labels.positions][plan.features].isna().all(axis=1).to_numpy() if plan.features
                  else np.zeros(len(labels.codes), dtype=bool))
@@ -173,7 +179,8 @@ class LabelIssuesTool(Tool):
         flagged.sort(key=lambda i: quality[i])
         row_ids = [int(df.index[labels.positions[i]]) for i in flagged]
         findings += [self._finding(table, plan, label, row_id, labels.classes[labels.codes[i]],
-                                   labels.classes[suggested[i]], float(quality[i]), float(probs[i, suggested[i]]))
+                                   labels.classes[suggested[i]], float(quality[i]), float(probs[i, suggested[i]]),
+                                   profile.id_candidates)
                      for i, row_id in zip(flagged[:_FINDINGS_SHOWN], row_ids, strict=False)]
         findings += self._imbalance(ctx, table, label, counts, too_few)
         changes = self._changes(table, label, findings, row_ids, [labels.classes[suggested[i]] for i in flagged])
@@ -182,7 +189,9 @@ class LabelIssuesTool(Tool):
         if args.pred_probs:
             used = f"your pred_probs ({args.pred_probs})"
         summary = (f"{len(flagged)} of {len(labels.codes)} labels in {table.name}.{label} look wrong "
-                   f"(learned from {used})."
+                   f"(learned from {used}; out-of-sample accuracy {accuracy:.0%})."
+                   + ("" if predictable else f" Not judged: the models do no better than the majority class "
+                                             f"({baseline:.0%}), so {label} cannot be predicted from these features.")
                    + (f" Left out {', '.join(plan.dropped_copies)}: they repeat the label." if plan.dropped_copies
                       else ""))
         return ToolResult(tool=self.name, summary=summary, findings=findings, proposed_changes=changes)
@@ -213,12 +222,13 @@ class LabelIssuesTool(Tool):
         return sum(parts) / len(parts)
 
     def _finding(self, table: Table, plan: _Plan, label: str, row_id: int, given: object, suggested: object,
-                 quality: float, probability: float) -> Finding:
+                 quality: float, probability: float, id_columns: list[str]) -> Finding:
         row = table.df.loc[row_id]
+        where = f"row {row_id}" + "".join(f" ({c}={row[c]})" for c in id_columns[:1])  # ids locate rows for people
         if plan.text:
-            quoted = f"row {row_id}: \"{_quote(row[plan.text])}\""
+            quoted = f"{where}: \"{_quote(row[plan.text])}\""
         else:
-            quoted = f"row {row_id}: " + _quote(", ".join(f"{c}={row[c]}" for c in plan.features[:8]))
+            quoted = f"{where}: " + _quote(", ".join(f"{c}={row[c]}" for c in plan.features[:8]))
         return Finding(
             tool=self.name, type="label_error", severity="high" if quality < 0.1 else "medium",
             issue=f"row {row_id} labelled {given!r}, probably {suggested!r}",

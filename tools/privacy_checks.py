@@ -73,10 +73,12 @@ class PrivacyChecksTool(Tool):
                 kind = next((k for k, p in _SENSITIVE.items() if re.search(p, col.name, re.IGNORECASE)), None)
                 if kind == "age" and not _whole_numbers(series):
                     kind = None  # "age" of a building stock in %, say: a person's age is a whole number
-                if kind and col.name != label and col.kind not in ("empty", "constant", "id", "text"):
+                if kind and col.kind not in ("empty", "constant", "id", "text"):
+                    role = ("and is the label: predicting it is itself sensitive" if col.name == label
+                            else f"and would be a feature for {label}" if label else "")
                     findings.append(Finding(
                         tool=self.name, type="sensitive_attribute", severity="high" if kind in _SPECIAL else "medium",
-                        issue=f"{col.name} records {kind}" + (f" and would be a feature for {label}" if label else ""),
+                        issue=f"{col.name} records {kind} {role}".strip(),
                         evidence=[col.name, f"values: {', '.join(col.samples[:4])}"],
                         description=f"Using {kind} as a feature can make a model discriminate, and may be unlawful "
                                     "(e.g. GDPR special categories); document why it is needed, or drop it and check "

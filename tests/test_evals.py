@@ -1,0 +1,59 @@
+"""The evaluation harness: cases are sound, the rubric scores as DCA-Bench's does, the harness runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from copilot.settings import Settings
+from evals.build_cases import build
+from evals.case import Case, find_cases
+from evals.harness import run_case
+from evals.scorer import score_issue
+
+CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
+
+
+@pytest.mark.parametrize("folder", find_cases(CASES), ids=lambda p: p.name)
+def test_every_evidence_string_occurs_in_the_case_files(folder: Path) -> None:
+    case = Case.load(folder)
+    texts = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in (folder / "files").iterdir()}
+    for issue in case.issues:
+        assert all(f in texts for f in issue.files), issue.files
+        found = [e for e in issue.evidence if any(e in t for t in texts.values())]
+        assert found, f"{case.id}: no evidence string occurs in the files"
+    assert len(case.hints) == 4 and case.hints[0] == ""
+
+
+def test_committed_cases_match_their_generator(tmp_path: Path) -> None:
+    for folder in build(tmp_path):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                committed = CASES / path.relative_to(tmp_path)
+                assert committed.read_bytes() == path.read_bytes(), committed
+
+
+def test_rubric_weights_and_verdicts() -> None:
+    issue = Case.load(CASES / "sentinel-ozone").issues[0]
+    exact = {"issue": "Ozone uses -999 for missing values", "evidence": ["value -999 in rows 4"],
+             "file": "airquality.csv", "type": "missing_values", "description": "a placeholder"}
+    assert score_issue([exact], issue).verdict == "success"
+    no_file = {**exact, "file": None}
+    assert score_issue([no_file], issue).score == pytest.approx(0.8 * 0.5 + 0.15 + 0.05)
+    wrong = {"issue": "rows are identical", "evidence": ["rows 1, 2"], "file": "airquality.csv", "type": "duplicate",
+             "description": "copies"}
+    assert score_issue([wrong], issue).verdict == "failed"
+    split = [{**wrong, "evidence": ["-999"]}, {**wrong, "issue": "missing values"}]  # m1 and m2, not together
+    assert score_issue(split, issue).score == pytest.approx(0.8 + 0.15)
+
+
+@pytest.mark.parametrize("case_id", ["sentinel-ozone", "ragged-line"])
+def test_harness_runs_a_case_read_only(tmp_path: Path, case_id: str, tree_hash) -> None:
+    before = tree_hash(CASES / case_id)
+    result = run_case(CASES / case_id, 0, tmp_path, Settings())
+    assert result.verdict == "success" and result.findings <= 15
+    answer = json.loads((tmp_path / f"{case_id}.json").read_text())
+    assert set(answer["findings"][0]) <= {"issue", "evidence", "description", "type", "file", "rows", "columns"}
+    assert tree_hash(CASES / case_id) == before  # nothing in the case changed
