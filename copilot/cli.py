@@ -289,7 +289,8 @@ def evaluate(cases: Annotated[Path, typer.Argument(help="A folder of DCA-style c
 
     def show(name: str, r) -> None:
         console.print(f"{name}: [{style[r.verdict]}]{r.verdict}[/] ({r.score:.2f})")
-        table.add_row(r.id, r.type, f"[{style[r.verdict]}]{r.verdict}[/]", f"{r.score:.2f}", str(r.findings),
+        judged = f" (judge {r.judge_score:.2f})" if r.judge_score is not None else ""
+        table.add_row(r.id, r.type, f"[{style[r.verdict]}]{r.verdict}[/]", f"{r.score:.2f}{judged}", str(r.findings),
                       f"{r.seconds:.1f}")
 
     results = run_eval(cases, hint_level, out, settings, show)

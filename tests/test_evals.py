@@ -57,3 +57,20 @@ def test_harness_runs_a_case_read_only(tmp_path: Path, case_id: str, tree_hash) 
     answer = json.loads((tmp_path / f"{case_id}.json").read_text())
     assert set(answer["findings"][0]) <= {"issue", "evidence", "description", "type", "file", "rows", "columns"}
     assert tree_hash(CASES / case_id) == before  # nothing in the case changed
+
+
+def test_llm_judge_scores_with_the_rubric_weights() -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from evals.judge import judge
+
+    class Judge(GenericFakeChatModel):
+        def bind_tools(self, tools, **kwargs):
+            return self
+
+    issue = Case.load(CASES / "sentinel-ozone").issues[0]
+    rating = AIMessage(content="", tool_calls=[{"name": "Rating", "args": {"m1": 1, "m2": 0.5, "m3": 1}, "id": "r"}])
+    assert judge(Judge(messages=iter([rating])), issue, {"findings": []}) == pytest.approx(0.8 + 0.075 + 0.05)
+    broken = AIMessage(content="", tool_calls=[{"name": "Rating", "args": {"m1": 7}, "id": "r"}])
+    assert judge(Judge(messages=iter([broken])), issue, {"findings": []}) is None

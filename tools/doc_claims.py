@@ -107,10 +107,15 @@ def documentation_findings(ctx: ToolContext, tool: str) -> list[Finding]:
                         description="The documentation and the data disagree; readers will trust the wrong one.")
                 for c in contradictions(ctx.dataset, ctx.profile)]
     if not card_documents(ctx.dataset):
+        first = next(iter(ctx.dataset.tables.values()), None)
         findings.append(Finding(tool=tool, type="missing_documentation", severity="medium",
                                 issue="no README or datacard",
-                                evidence=[", ".join(ctx.dataset.documents) or "no documents at all"],
-                                description="Without a card, users cannot know the data's origin, license or limits."))
+                                evidence=[f"data files: {', '.join(ctx.dataset.tables) or 'none'}",
+                                          f"undocumented columns: {', '.join(first.columns[:12]) if first else ''}",
+                                          f"other files: {', '.join(ctx.dataset.documents) or 'none'}"],
+                                file=first.name if first else None, columns=first.columns[:12] if first else [],
+                                description="Without a README or datacard, users cannot know what the columns mean, "
+                                            "where the data comes from, its license or its limits."))
     licenses = licenses_found(ctx.dataset)
     if len(licenses) > 1:
         findings.append(Finding(tool=tool, type="license", severity="high", issue="the files name different licenses",
