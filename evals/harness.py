@@ -46,7 +46,11 @@ def _focus(findings: list[Finding], hint: str) -> list[Finding]:
         text = " ".join([f.file or "", *f.columns, f.issue, f.type, f.description]).lower()
         return sum(w in text for w in words)
 
-    return sorted(findings, key=lambda f: (-mentions(f), SEVERITY_RANK[f.severity], -(f.score or 0)))
+    ranked = sorted(findings, key=lambda f: (-mentions(f), SEVERITY_RANK[f.severity], -(f.score or 0)))
+    # The strongest finding of each type first: one busy detector must not crowd out every other issue.
+    seen: set[str] = set()
+    leaders = [f for f in ranked if f.type not in seen and not seen.add(f.type)]
+    return leaders + [f for f in ranked if f not in leaders]
 
 
 def answer_from(findings: list[Finding], hint: str) -> dict[str, Any]:
