@@ -149,7 +149,7 @@ class LabelIssuesTool(Tool):
         table = _pick_table(ctx, args)
         df = table.df
         profile = ctx.profile.table(table.name)
-        label = args.label_column or (profile.label_candidates[0] if profile.label_candidates else None)
+        label = args.label_column or profile.likely_label
         if label is None:
             raise UsageError("no label column found", file=table.name, fix="pass --label COLUMN (label_column)")
         for col in [label, *(args.feature_columns or []), *([args.text_column] if args.text_column else [])]:

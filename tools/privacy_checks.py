@@ -65,7 +65,7 @@ class PrivacyChecksTool(Tool):
         tables = ctx.tables(args.table)
         for i, table in enumerate(tables):
             profile = ctx.profile.table(table.name)
-            label = args.label_column or (profile.label_candidates[0] if profile.label_candidates else None)
+            label = args.label_column or profile.likely_label
             for col in profile.columns:
                 series = table.df[col.name]
                 if col.kind in ("text", "categorical", "id", "mixed"):

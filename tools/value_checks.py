@@ -199,7 +199,7 @@ class ValueChecksTool(Tool):
         tables = ctx.tables(args.table)
         for i, table in enumerate(tables):
             profile = ctx.profile.table(table.name)
-            label = args.label_column or (profile.label_candidates[0] if profile.label_candidates else None)
+            label = args.label_column or profile.likely_label
             findings += disguised_missing(table, profile) + out_of_range(table, profile)
             findings += inconsistent_formats(table, profile) + target_leakage(table, profile, label)
             ctx.progress((i + 1) / len(tables))

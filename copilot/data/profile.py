@@ -49,6 +49,11 @@ class TableProfile(BaseModel):
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)
 
+    @property
+    def likely_label(self) -> str | None:
+        """The best label candidate, if any."""
+        return self.label_candidates[0] if self.label_candidates else None
+
 
 class DatasetProfile(BaseModel):
     name: str
