@@ -95,7 +95,7 @@ class RulePlanner:
         fields = self.registry.get(tool_name).Args.model_fields
         primary = _primary_table(profile)
         inferred: dict[str, Any] = {
-            "label_column": primary.label_candidates[0] if primary and primary.label_candidates else None,
+            "label_column": primary.likely_label if primary else None,
             "text_column": primary.text_candidates[0] if primary and primary.text_candidates else None,
             "id_column": primary.id_candidates[0] if primary and primary.id_candidates else None,
             "splits": profile.splits or None,

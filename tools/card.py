@@ -56,7 +56,7 @@ def facts(ctx: ToolContext, args: CardArgs) -> dict[str, Any]:
     tables = []
     for t in profile.tables:
         df = ctx.dataset.table(t.name).df
-        label = t.label_candidates[0] if t.label_candidates else None
+        label = t.likely_label
         tables.append({
             "name": t.name, "rows": t.rows, "n_columns": len(t.columns), "split": t.split,
             "columns": [{"name": c.name, "type": c.kind, "dtype": c.dtype,

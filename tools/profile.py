@@ -68,7 +68,7 @@ class ProfileTool(Tool):
             ctx.progress((i + 1) / len(tables))
         shape = "; ".join(f"{t.name}: {t.rows} rows × {len(t.columns)} columns" for t in tables)
         roles = "; ".join(
-            f"{t.name}: label {t.label_candidates[0] if t.label_candidates else '—'}, "
+            f"{t.name}: label {t.likely_label or '—'}, "
             f"text {t.text_candidates[0] if t.text_candidates else '—'}" for t in tables)
         return ToolResult(tool=self.name, summary=f"{shape}. Likely roles: {roles}.",
                           findings=findings, artifacts=artifacts)
