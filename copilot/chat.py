@@ -11,7 +11,7 @@ from rich.table import Table
 
 from copilot.errors import CopilotError
 from copilot.gate import ASK
-from copilot.interactive import TerminalApprover
+from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.llm import build_chat_model
 from copilot.planner import RulePlanner
 from copilot.render import TerminalEvents, render_decisions, render_findings, render_plan, render_summary
@@ -20,7 +20,6 @@ from copilot.settings import Settings
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolContext
 from tools.contracts import Finding
-from tools.operations import preview_table_change
 
 HELP = """Type a goal in plain English ("what's wrong with this dataset?", "remove duplicates", "write the card"),
 or a follow-up: "why did you flag row 17?", "undo that". Every change waits for your approval.
@@ -82,11 +81,8 @@ class Chat:
 
     # ---- turns ---------------------------------------------------------------------------------------
     def _new_session(self) -> Session:
-        def more(change, rows):
-            return preview_table_change(self.workspace.load().table(change.operation.table).df, change.operation,
-                                        sample=rows)
-
-        self.session = Session(self.workspace, ASK, ask=TerminalApprover(self.console, more),
+        self.session = Session(self.workspace, ASK,
+                               ask=TerminalApprover(self.console, workspace_previews(self.workspace)),
                                events=TerminalEvents(self.console), llm=self.llm, settings=self.settings)
         return self.session
 

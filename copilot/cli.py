@@ -15,14 +15,12 @@ from rich.table import Table
 from copilot.data.dataset import Dataset, load_dataset
 from copilot.errors import CopilotError, UsageError
 from copilot.gate import Policy, policy_from_option
-from copilot.interactive import TerminalApprover
+from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.planner import RulePlanner
 from copilot.render import TerminalEvents, render_decisions, render_findings, render_plan, render_summary
 from copilot.settings import Settings
 from copilot.workspace import Workspace, default_workspace_dir
 from tools.base import REGISTRY, ToolContext
-from tools.contracts import Preview, ProposedChange, WriteFile
-from tools.operations import preview_table_change
 
 if TYPE_CHECKING:
     from copilot.session import Outcome, Session
@@ -77,15 +75,6 @@ def _overrides(dataset: Dataset, label: str | None, text: str | None) -> dict[st
     return {"label_column": label, "text_column": text}
 
 
-def _approver(console: Console, workspace: Workspace) -> TerminalApprover:
-    def more(change: ProposedChange, rows: int) -> Preview:
-        if isinstance(change.operation, WriteFile):
-            return change.preview  # the diff is already whole
-        df = workspace.load().table(change.operation.table).df
-        return preview_table_change(df, change.operation, sample=rows)
-    return TerminalApprover(console, more)
-
-
 def _outcome_json(outcome: Outcome) -> str:
     return json.dumps({"session": outcome.session, "finished": outcome.finished, **outcome.state,
                        "waiting": [c.model_dump(mode="json") for c in outcome.waiting]}, indent=2, default=str)
@@ -114,7 +103,7 @@ def _settings(console: Console, model: str | None, base_url: str | None) -> Sett
 
 def _session(workspace: Workspace, approve: str | None, console: Console, settings: Settings) -> Session:
     policy = _policy(approve)
-    ask = _approver(console, workspace) if policy.default == "ask" or policy.rules else None
+    ask = TerminalApprover(console, workspace_previews(workspace)) if policy.default == "ask" or policy.rules else None
     from copilot.llm import build_chat_model
     from copilot.session import Session  # imported here: LangGraph is slow to import; only run/resume need it
 

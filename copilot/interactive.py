@@ -12,7 +12,9 @@ from rich.prompt import Prompt
 from copilot.errors import UsageError
 from copilot.gate import Decision
 from copilot.render import render_change, render_preview
-from tools.contracts import Preview, ProposedChange
+from copilot.workspace import Workspace
+from tools.contracts import Preview, ProposedChange, WriteFile
+from tools.operations import preview_table_change
 
 MorePreview = Callable[[ProposedChange, int], Preview]
 _HELP = ("a = approve all rows · r = reject · e = approve only some rows (you list them) · "
@@ -31,6 +33,18 @@ def parse_row_list(text: str) -> list[int]:
         lo, hi = int(match[1]), int(match[2] or match[1])
         rows.extend(range(lo, hi + 1))
     return rows
+
+
+def workspace_previews(workspace: Workspace) -> MorePreview:
+    """Longer previews from the workspace's current data; a file write's diff is already whole."""
+
+    def more(change: ProposedChange, rows: int) -> Preview:
+        if isinstance(change.operation, WriteFile):
+            return change.preview
+        df = workspace.load().table(change.operation.table).df
+        return preview_table_change(df, change.operation, sample=rows)
+
+    return more
 
 
 class TerminalApprover:

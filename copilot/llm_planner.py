@@ -17,14 +17,13 @@ from pydantic import BaseModel, Field, ValidationError
 from copilot.data.profile import DatasetProfile
 from copilot.llm import explain, usage_of
 from copilot.plan import Plan, Step
-from copilot.planner import INTENTS, RulePlanner
+from copilot.planner import LAST_TOOLS, RulePlanner
 from copilot.quoting import data_block, profile_for_prompt
 from copilot.settings import Settings
 from prompts import load_prompt
 from tools.base import REGISTRY, ToolRegistry
 
 _COLUMN_ARGS = ("label_column", "text_column", "id_column")
-_LAST_TOOLS = {t for i in INTENTS if i.name == "card" for t in i.tools}
 Usage = list[dict[str, int]]
 
 
@@ -93,7 +92,7 @@ class LLMPlanner:
             before = [s.id for s in [*(earlier or []), *steps]]
             steps.append(Step(id=f"s{n}", tool=tool.name, args=args,
                               rationale=draft_step.rationale or "chosen by the model",
-                              depends_on=before if tool.name in _LAST_TOOLS else []))
+                              depends_on=before if tool.name in LAST_TOOLS else []))
         return steps
 
     # ---- one structured call, with one repair round ----------------------------------------------------

@@ -47,6 +47,7 @@ INTENTS: tuple[Intent, ...] = (
            ("card",), "write a dataset card (Hugging Face card, Croissant)", "write the card"),
 )
 _LAST_INTENTS = {"card"}  # these read what the other steps found
+LAST_TOOLS = frozenset(t for i in INTENTS if i.name in _LAST_INTENTS for t in i.tools)  # run after all others
 
 
 class RulePlanner:
@@ -82,10 +83,9 @@ class RulePlanner:
         seen: dict[str, str] = {}
         for name, why in tools:
             seen.setdefault(name, why)
-        last_tools = {t for i in INTENTS if i.name in _LAST_INTENTS for t in i.tools}
         steps: list[Step] = []
         for name, why in seen.items():
-            depends = [s.id for s in steps] if name in last_tools else []
+            depends = [s.id for s in steps] if name in LAST_TOOLS else []
             steps.append(Step(id=f"s{len(steps) + 1}", tool=name, args=self._args_for(name, goal, profile, overrides),
                               rationale=why, depends_on=depends))
         return Plan(goal=goal, steps=steps, notes=notes)

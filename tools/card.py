@@ -24,7 +24,7 @@ _STOPWORDS = {
 }
 _SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
           (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M")]
-_CROISSANT_TYPES = {"numeric": "sc:Float", "boolean": "sc:Boolean", "datetime": "sc:Date"}
+_CROISSANT_TYPES = {"numeric": "FLOAT", "boolean": "BOOL", "datetime": "DATE"}  # mlcroissant DataType names
 
 
 class CardArgs(BaseModel):
@@ -191,8 +191,7 @@ def croissant(ctx: ToolContext, f: dict[str, Any]) -> dict[str, Any]:
         rs_id = re.sub(r"[^\w-]", "_", name.rsplit(".", 1)[0])
         fields = []
         for c in t.columns:
-            dtype = getattr(mlc.DataType, {"sc:Float": "FLOAT", "sc:Boolean": "BOOL", "sc:Date": "DATE"}.get(
-                _CROISSANT_TYPES.get(c.kind, ""), "TEXT"))
+            dtype = getattr(mlc.DataType, _CROISSANT_TYPES.get(c.kind, "TEXT"))
             if c.kind == "numeric" and c.dtype.startswith("int"):
                 dtype = mlc.DataType.INTEGER
             fields.append(mlc.Field(id=f"{rs_id}/{c.name}", name=c.name, data_types=[dtype],

@@ -102,6 +102,7 @@ class ContaminationTool(Tool):
         if args.against:
             return self._against(ctx, tables[0], args)
         benches = [benchmark_sets.load(b) for b in (args.benchmarks or benchmark_sets.names())]
+        indexes = {b.name: ContaminationIndex(b) for b in benches}
         findings: list[Finding] = []
         changes: list[ProposedChange] = []
         artifacts: list[Artifact] = []
@@ -112,7 +113,7 @@ class ContaminationTool(Tool):
             by_row: dict[int, list[tuple[str, Match]]] = defaultdict(list)
             for bi, bench in enumerate(benches):
                 step = ti * len(benches) + bi
-                matches = ContaminationIndex(bench).scan(texts, lambda f, s=step: ctx.progress((s + 0.8 * f) / total))
+                matches = indexes[bench.name].scan(texts, lambda f, s=step: ctx.progress((s + 0.8 * f) / total))
                 use_embeddings = args.semantic if args.semantic is not None else len(texts) <= _EMBEDDING_MAX_ROWS
                 if use_embeddings:
                     exact_rows = {m.row for m in matches}
