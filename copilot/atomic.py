@@ -7,6 +7,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+# mkstemp makes 0600 files; a renamed-into-place file should get the mode open() would give it. The umask
+# can only be read by setting it, so it is read once, at import, before any thread writes files.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp)` on a temporary path next to `path`, then rename it into place."""
@@ -18,6 +23,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -241,10 +241,12 @@ def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or
            data: Annotated[Path | None, typer.Option("--data", help="The dataset (or use --workspace).")] = None,
            workspace: WorkspaceOpt = None,
            fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, parquet or jsonl "
-                                                   "(default: from DEST's suffix, else csv).")] = None) -> None:
-    """Write the current version of the data to DEST."""
+                                                   "(default: from DEST's suffix, else csv).")] = None,
+           force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False
+           ) -> None:
+    """Write the current version of the data to DEST (never over an input or an existing file)."""
     ws = _resolve_workspace(data, workspace)
-    written = ws.export(dest, fmt)
+    written = ws.export(dest, fmt, force=force)
     Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
 
 

@@ -268,20 +268,55 @@ class Workspace:
                    "from_hash": current.content_hash, "to_hash": self.version(current.parent).content_hash})
         return self.version(current.parent)
 
-    def export(self, dest: str | Path, fmt: str | None = None, actor: str = "user") -> list[Path]:
-        """Write HEAD's tables to `dest` (a file for one table, a folder for several)."""
+    def input_paths(self) -> list[Path]:
+        """The files or folders this workspace was made from (none for an in-memory DataFrame)."""
+        return [Path(e["data"]) for e in self.log()
+                if e["event"] == "create" and not str(e.get("data", "")).startswith("DataFrame ")]
+
+    def _export_targets(self, dest: Path, dataset: Dataset, fmt: str, single: bool) -> dict[Path, tuple[str, str]]:
+        """target path -> ("table" | "document", name), after refusing anything that could lose data."""
+        where = dest.resolve()
+        for protected in [*self.input_paths(), self.root]:
+            held = protected.resolve()
+            if where == held or where.is_relative_to(held) or held.is_relative_to(where):
+                what = "the workspace" if protected == self.root else "an input"
+                raise UsageError(f"export destination overlaps {what} ({protected})", file=dest,
+                                 fix="export somewhere outside the input and the workspace")
+        targets = {(dest if single else dest / Path(name).with_suffix(f".{fmt}")): ("table", name)
+                   for name in dataset.tables}
+        if not single:
+            targets.update({dest / name: ("document", name) for name in dataset.documents})
+        for target in targets:
+            if not target.resolve().is_relative_to(where):
+                raise UsageError(f"'{target}' would land outside the export folder", file=dest)
+            if target.is_dir():
+                raise UsageError("export target is a folder", file=target, fix="give a file name")
+        return targets
+
+    def export(self, dest: str | Path, fmt: str | None = None, actor: str = "user", force: bool = False) -> list[Path]:
+        """Write HEAD's tables to `dest` (a file for one table, a folder for several).
+
+        Refuses a destination that is, holds or lies inside an input or the workspace, and replaces an
+        existing file only with `force`; nothing is written unless every target is allowed.
+        """
         dest = Path(dest)
         dataset = self.load()
         fmt = fmt or (dest.suffix.lower().lstrip(".") if dest.suffix.lower().lstrip(".") in EXPORT_FORMATS else "csv")
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"unknown export format '{fmt}'", fix="use csv, parquet or jsonl")
         single = len(dataset.tables) == 1 and dest.suffix != ""
+        targets = self._export_targets(dest, dataset, fmt, single)
+        existing = [t for t in targets if t.exists()]
+        if existing and not force:
+            more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+            raise UsageError(f"{existing[0]} already exists{more}", file=dest,
+                             fix="pass --force to replace it, or choose another destination")
         written: list[Path] = []
-        for name, table in dataset.tables.items():
-            target = dest if single else dest / Path(name).with_suffix(f".{fmt}")
-            if target.exists() and target.is_dir():
-                raise UsageError("export target is a folder", file=target, fix="give a file name")
-            df = table.df.reset_index(drop=True)
+        for target, (what, name) in targets.items():
+            if what == "document":
+                atomic_write_text(target, dataset.documents[name])
+                continue
+            df = dataset.tables[name].df.reset_index(drop=True)
             if fmt == "csv":
                 atomic_write(target, lambda tmp, df=df: df.to_csv(tmp, index=False))
             elif fmt == "parquet":
@@ -289,9 +324,6 @@ class Workspace:
             else:
                 atomic_write(target, lambda tmp, df=df: df.to_json(tmp, orient="records", lines=True))
             written.append(target)
-        if not single:
-            for name, text in dataset.documents.items():
-                atomic_write_text(dest / name, text)
         self._log({"event": "export", "actor": actor, "version": self.head_id, "format": fmt,
                    "to": [str(p) for p in written]})
         return written

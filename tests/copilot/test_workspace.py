@@ -119,3 +119,50 @@ def test_audit_log_is_json_lines(penguins_with_dups: Path) -> None:
     _apply(ws, DropRows(table="penguins.csv", row_ids=[3]))
     lines = ws.audit_path.read_text().splitlines()
     assert all(json.loads(line)["time"] for line in lines)
+
+
+def test_export_never_overwrites_an_input(cli, penguins_with_dups: Path, tree_hash, tmp_path: Path) -> None:
+    before = tree_hash(penguins_with_dups)
+    assert cli("run", penguins_with_dups, "remove duplicates", "--approve", "all").code == 0
+    ws = penguins_with_dups.parent / ".copilot" / "penguins.csv"
+    for dest in (penguins_with_dups, penguins_with_dups.parent, ws / "out.csv"):
+        result = cli("export", "-w", ws, dest)
+        assert result.code == 2 and "overlaps" in result.err and len(result.err.strip().splitlines()) == 1
+    assert tree_hash(penguins_with_dups) == before
+
+
+def test_export_into_or_over_an_input_folder_is_refused(tmp_path: Path, penguins: pd.DataFrame, tree_hash) -> None:
+    data = tmp_path / "ds"
+    data.mkdir()
+    penguins.iloc[:50].to_csv(data / "train.csv", index=False)
+    penguins.iloc[50:].to_csv(data / "test.csv", index=False)
+    before = tree_hash(data)
+    ws = Workspace.open(data)
+    for dest in (data, data / "curated", data / "train.csv", tmp_path):
+        with pytest.raises(UsageError, match="overlaps an input"):
+            ws.export(dest)
+    assert tree_hash(data) == before
+    assert [e["event"] for e in ws.log()] == ["create"]
+
+
+def test_export_replaces_a_file_only_with_force(tmp_path: Path, penguins_with_dups: Path) -> None:
+    ws = Workspace.open(penguins_with_dups)
+    out = tmp_path / "out" / "curated.csv"
+    out.parent.mkdir()
+    out.write_text("mine\n")
+    with pytest.raises(UsageError, match=r"already exists.*--force"):
+        ws.export(out)
+    assert out.read_text() == "mine\n"
+    ws.export(out, force=True)
+    assert len(pd.read_csv(out)) == len(ws.load().table().df)
+
+
+def test_exported_files_get_normal_permissions(tmp_path: Path, penguins_with_dups: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    os.umask(old)
+    ws = Workspace.open(penguins_with_dups)
+    out = tmp_path / "curated.parquet"
+    ws.export(out)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~old
