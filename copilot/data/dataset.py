@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from copilot.data.decoding import decode_bytes
+from copilot.data.docs import METADATA_NAMES
 from copilot.data.tables import TABLE_SUFFIXES, Table, read_table
 from copilot.errors import DataError, UsageError
 
-DOC_SUFFIXES = {".md", ".txt", ".rst", ".py", ".yaml", ".yml", ".cfg", ".toml", ".sh", ".r", ".ipynb", ""}
+DOC_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ".py", ".yaml", ".yml", ".cfg", ".toml", ".sh", ".r", ".ipynb",
+                ""}
 _DOC_MAX_BYTES = 2_000_000
 _SKIPPED_DIRS = {".copilot", ".git", "__pycache__", ".ipynb_checkpoints"}
 
@@ -83,6 +86,25 @@ def _read_document(path: Path) -> str | None:
         return None
 
 
+def _metadata_json(path: Path, rel: str) -> str | None:
+    """The text of a JSON file that describes the data (a card, a schema, split sizes) rather than holding rows."""
+    text = _read_document(path)
+    if text is None:
+        return None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(obj, dict):
+        return None
+    if METADATA_NAMES.search(rel):
+        return text
+    lists = [v for v in obj.values() if isinstance(v, list)]
+    records = any(v and all(isinstance(x, dict) for x in v) for v in lists)
+    columnar = bool(lists) and len(lists) == len(obj) and len({len(v) for v in lists}) == 1
+    return None if records or columnar else text
+
+
 def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
     """Load a table file, or a folder of tables and documents (a DCA-style dataset)."""
     root = Path(path)
@@ -97,7 +119,9 @@ def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
     for file in _iter_files(root):
         rel = file.relative_to(root).as_posix()
         suffix = file.suffix.lower()
-        if suffix in TABLE_SUFFIXES:
+        if suffix == ".json" and (meta := _metadata_json(file, rel)) is not None:
+            documents[rel] = meta
+        elif suffix in TABLE_SUFFIXES:
             try:
                 table = read_table(file, encoding)
             except DataError as exc:

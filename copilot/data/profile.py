@@ -9,14 +9,13 @@ import pandas as pd
 from pydantic import BaseModel
 
 from copilot.data.dataset import Dataset
+from copilot.data.docs import Documentation, read_documentation
+from copilot.data.relations import Relation, find_relations
+from copilot.data.roles import CONFIDENT, ColumnRole, infer_roles
 from copilot.data.tables import Table
 
 ColumnKind = Literal["empty", "constant", "boolean", "numeric", "datetime", "categorical", "text", "id", "mixed"]
 
-_LABEL_NAMES = re.compile(
-    r"^(label|labels|target|class|classes|y|category|sentiment|outcome|species|diagnosis|grade|"
-    r"quality|survived|answer|gold|tag|intent|rating|stance|verdict)$|(_label|_class|_target)$",
-    re.IGNORECASE)
 _TEXT_NAMES = re.compile(r"(text|sentence|review|comment|content|body|question|prompt|document|"
                          r"description|title|abstract|message|tweet|utterance|code|passage)", re.I)
 _ID_NAMES = re.compile(r"(^id$|_id$|^id_|uuid|guid|^index$|^key$)", re.IGNORECASE)
@@ -41,18 +40,26 @@ class TableProfile(BaseModel):
     name: str
     rows: int
     columns: list[ColumnProfile]
-    label_candidates: list[str]
+    label_candidates: list[str]  # most credible first; only `likely_label` is trusted without asking
     text_candidates: list[str]
     id_candidates: list[str]
     split: str | None = None
+    roles: list[ColumnRole] = []
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)
 
+    def role(self, name: str) -> ColumnRole | None:
+        return next((r for r in self.roles if r.column == name), None)
+
+    def columns_with(self, role: str) -> list[str]:
+        return [r.column for r in self.roles if r.role == role]
+
     @property
     def likely_label(self) -> str | None:
-        """The best label candidate, if any."""
-        return self.label_candidates[0] if self.label_candidates else None
+        """The target when the documentation, the name or the layout make it credible; None for a mere guess."""
+        target = next((r for r in self.roles if r.role == "target"), None)
+        return target.column if target and target.confidence >= CONFIDENT else None
 
 
 class DatasetProfile(BaseModel):
@@ -60,6 +67,8 @@ class DatasetProfile(BaseModel):
     tables: list[TableProfile]
     documents: list[str]
     problems: list[str]
+    docs: Documentation = Documentation()
+    relations: list[Relation] = []
 
     def table(self, name: str) -> TableProfile:
         return next(t for t in self.tables if t.name == name)
@@ -118,19 +127,7 @@ def _column_kind(present: pd.Series, series: pd.Series, name: str, rows: int,
     return "categorical", mean_len, non_numeric
 
 
-def _label_candidates(table: Table, columns: list[ColumnProfile]) -> list[str]:
-    rows = len(table.df)
-    named = [c.name for c in columns if _LABEL_NAMES.search(c.name) and c.kind not in {"empty", "constant", "id"}]
-    low_cardinality = [
-        c.name for c in columns
-        if c.kind in {"categorical", "boolean"} and 2 <= c.distinct <= max(2, min(50, rows // 5))
-        and c.name not in named
-    ]
-    # A named column first; else the right-most low-cardinality column (the usual place for a label).
-    return named + low_cardinality[::-1]
-
-
-def profile_table(table: Table) -> TableProfile:
+def profile_table(table: Table, docs: Documentation | None = None) -> TableProfile:
     df = table.df
     rows = len(df)
     columns: list[ColumnProfile] = []
@@ -146,20 +143,23 @@ def profile_table(table: Table) -> TableProfile:
             distinct=distinct, samples=samples, mean_length=mean_len, non_numeric_share=non_numeric))
     text = sorted((c for c in columns if c.kind == "text"),
                   key=lambda c: (not _TEXT_NAMES.search(c.name), -(c.mean_length or 0)))
+    roles, targets = infer_roles(df, {c.name: c.kind for c in columns}, docs or Documentation())
     stem = re.split(r"[./\\]", table.name.lower())
     split = next((_SPLIT_NAMES[p] for part in stem for p in re.split(r"[_\-\s]", part) if p in _SPLIT_NAMES),
                  None)
     return TableProfile(
         name=table.name, rows=rows, columns=columns,
-        label_candidates=_label_candidates(table, columns),
+        label_candidates=targets,
         text_candidates=[c.name for c in text],
-        id_candidates=[c.name for c in columns if c.kind == "id"],
-        split=split)
+        id_candidates=[r.column for r in roles if r.role == "id"],
+        split=split, roles=roles)
 
 
 def profile_dataset(dataset: Dataset) -> DatasetProfile:
+    """Documentation first: what it says about targets, splits and columns decides the roles."""
+    docs = read_documentation(dataset.documents)
+    tables = [profile_table(t, docs) for t in dataset.tables.values()]
     return DatasetProfile(
-        name=dataset.name,
-        tables=[profile_table(t) for t in dataset.tables.values()],
-        documents=sorted(dataset.documents),
-        problems=[f"{p.file}: {p.message}" for p in dataset.problems])
+        name=dataset.name, tables=tables, documents=sorted(dataset.documents),
+        problems=[f"{p.file}: {p.message}" for p in dataset.problems], docs=docs,
+        relations=find_relations(dataset.tables, tables))
