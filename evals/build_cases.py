@@ -2,6 +2,8 @@
 
     .venv/bin/python -m evals.build_cases        # deterministic; a test checks every evidence string occurs
 
+The cases added for issue 12 (new domains, layouts and kinds of problem) live in `build_cases_more.py`.
+
 Each case plants one issue (the case.json says which, where, and what words diagnose it) into real data
 with a README written the way dataset authors write them.
 """
@@ -329,20 +331,34 @@ CASES: dict[str, Callable[[], Case]] = {
 }
 
 
+def _write(path: Path, content: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, pd.DataFrame) and path.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(content, preserve_index=False).replace_schema_metadata(None)
+        pq.write_table(table, path, compression="none")  # uncompressed: the values stay readable as bytes
+    elif isinstance(content, pd.DataFrame):
+        content.to_csv(path, index=False, lineterminator="\n")
+    elif isinstance(content, bytes):
+        path.write_bytes(content)  # a file in a legacy encoding, written as is
+    else:
+        path.write_text(str(content), encoding="utf-8")
+
+
 def build(root: Path = ROOT) -> list[Path]:
+    from evals.build_cases_more import MORE
+
     folders = []
-    for case_id, make in CASES.items():
+    for case_id, make in {**CASES, **MORE}.items():
         files, meta = make()
         folder = root / case_id
         if folder.exists():
             shutil.rmtree(folder)
         (folder / "files").mkdir(parents=True)
         for name, content in files.items():
-            path = folder / "files" / name
-            if isinstance(content, pd.DataFrame):
-                content.to_csv(path, index=False, lineterminator="\n")
-            else:
-                path.write_text(str(content), encoding="utf-8")
+            _write(folder / "files" / name, content)
         (folder / "case.json").write_text(json.dumps({"id": case_id, "tags": [meta["type"]], **meta}, indent=2,
                                                      ensure_ascii=False) + "\n", encoding="utf-8")
         folders.append(folder)

@@ -19,7 +19,9 @@ CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
 @pytest.mark.parametrize("folder", find_cases(CASES), ids=lambda p: p.name)
 def test_every_evidence_string_occurs_in_the_case_files(folder: Path) -> None:
     case = Case.load(folder)
-    texts = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in (folder / "files").iterdir()}
+    files = folder / "files"
+    texts = {p.relative_to(files).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+             for p in files.rglob("*") if p.is_file()}
     for issue in case.issues:
         assert all(f in texts for f in issue.files), issue.files
         found = [e for e in issue.evidence if any(e in t for t in texts.values())]
