@@ -65,7 +65,7 @@ def facts(ctx: ToolContext, args: CardArgs) -> dict[str, Any]:
                       "distribution": {str(k): int(v) for k, v in df[label].value_counts().items()}} if label else None,
         })
     rows = sum(t["rows"] for t in tables)
-    licenses = licenses_found(ctx.dataset)
+    licenses = licenses_found(ctx.profile.docs)
     applied = [e for e in ctx.history if e.get("event") == "apply"]
     return {
         "described_as": _first_paragraph(card_documents(ctx.dataset)),

@@ -7,30 +7,16 @@ import re
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from copilot.data.docs import ColumnDoc
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
+from tools.personal_data import (
+    PII_PATTERNS,
+    SENSITIVE_DESCRIPTIONS,
+    SENSITIVE_NAMES,
+    SPECIAL_CATEGORIES,
+)
 
-_PII = {
-    "email addresses": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
-    "phone numbers": re.compile(r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{3}[\s.-])"
-                               r"\d{3}[\s.-]?\d{4}(?![\w.])"),
-    "street addresses": re.compile(r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
-                                 r"Lane|Ln|Drive|Dr|Court|Ct|Way)\b\.?"),
-    "credit card numbers": re.compile(r"\b(?:\d{4}[ -]){3}\d{4}\b"),
-    "US social security numbers": re.compile(r"\b\d{3}-\d{2}-\d{4}\b"),
-}
-_SENSITIVE = {
-    "race or ethnicity": r"race|racial|ethnic|ethnicity|skin_?colou?r",
-    "religion": r"religio|faith|church|caste",
-    "sex or gender": r"^sex$|gender|^is_?male$|^is_?female$",
-    "health": r"health|diagnos|disease|disab|hiv|pregnan|medical|illness",
-    "sexual orientation": r"orientation|lgbt|sexuality",
-    "political opinion": r"politic|party_affil|vote",
-    "nationality or origin": r"nationality|citizenship|country_of_birth|native_country|immigra",
-    "age": r"^age$|_age$|^age_|date_of_birth|birth_?date|dob",
-}
-# GDPR's special categories: using them as features needs the strongest justification.
-_SPECIAL = {"race or ethnicity", "religion", "health", "sexual orientation", "political opinion"}
 _MAX_ROWS_SCANNED = 50_000
 _SHOWN = 3
 
@@ -45,16 +31,30 @@ def _whole_numbers(series: pd.Series) -> bool:
     return not numbers.empty and bool((numbers == numbers.round()).all())
 
 
-def _mask(text: str) -> str:
-    """Quote PII without repeating it whole: keep the shape, hide most characters."""
-    return text[:2] + "…" + text[-2:] if len(text) > 6 else "…"
+def _context(text: str, match: re.Match[str]) -> str:
+    """The matched value with a few words around it, as written, so a reviewer can find the cell.
+
+    Not masked: the reviewer owns the data and must find the cell to fix it (a masked "m.…om" cannot be
+    searched for); findings stay in the user's own terminal and workspace.
+    """
+    return text[max(0, match.start() - 30):match.end() + 20].strip()
+
+
+def _sensitive_kind(name: str, doc: ColumnDoc | None) -> tuple[str | None, list[str]]:
+    """The sensitive category a column records, by its name or, whatever its name, by its documented meaning."""
+    kind = next((k for k, p in SENSITIVE_NAMES.items() if re.search(p, name, re.IGNORECASE)), None)
+    if kind or doc is None:
+        return kind, []
+    kind = next((k for k, p in SENSITIVE_DESCRIPTIONS.items() if re.search(p, doc.description, re.IGNORECASE)), None)
+    return kind, ([f"{doc.quote.file}: {doc.quote.text[:200]}"] if kind else [])
 
 
 @register
 class PrivacyChecksTool(Tool):
     name = "privacy_checks"
     description = ("Find personal data in free text (email addresses, phone numbers, street addresses, card and "
-                   "social security numbers; quoted masked) and sensitive attributes (race or ethnicity, religion, "
+                   "social security numbers; quoted with their row so they can be found) and sensitive attributes "
+                   "(race or ethnicity, religion, "
                    "sex or gender, health, sexual orientation, political opinion, nationality, age) that would be "
                    "used as model features. Read-only.")
     Args = PrivacyChecksArgs
@@ -70,16 +70,17 @@ class PrivacyChecksTool(Tool):
                 series = table.df[col.name]
                 if col.kind in ("text", "categorical", "id", "mixed"):
                     findings += self._pii(table.name, col.name, series.head(_MAX_ROWS_SCANNED))
-                kind = next((k for k, p in _SENSITIVE.items() if re.search(p, col.name, re.IGNORECASE)), None)
+                kind, said = _sensitive_kind(col.name, ctx.profile.docs.column_doc(col.name))
                 if kind == "age" and not _whole_numbers(series):
                     kind = None  # "age" of a building stock in %, say: a person's age is a whole number
                 if kind and col.kind not in ("empty", "constant", "id", "text"):
                     role = ("and is the label: predicting it is itself sensitive" if col.name == label
                             else f"and would be a feature for {label}" if label else "")
                     findings.append(Finding(
-                        tool=self.name, type="sensitive_attribute", severity="high" if kind in _SPECIAL else "medium",
+                        tool=self.name, type="sensitive_attribute",
+                        severity="high" if kind in SPECIAL_CATEGORIES else "medium",
                         issue=f"{col.name} records {kind} {role}".strip(),
-                        evidence=[col.name, f"values: {', '.join(col.samples[:4])}"],
+                        evidence=[col.name, *said, f"values: {', '.join(col.samples[:4])}"],
                         description=f"Using {kind} as a feature can make a model discriminate, and may be unlawful "
                                     "(e.g. GDPR special categories); document why it is needed, or drop it and check "
                                     "its proxies.", file=table.name, columns=[col.name], score=0.8))
@@ -91,11 +92,11 @@ class PrivacyChecksTool(Tool):
     def _pii(self, table: str, column: str, series: pd.Series) -> list[Finding]:
         text = series.dropna().astype(str)
         out = []
-        for kind, pattern in _PII.items():
+        for kind, pattern in PII_PATTERNS.items():
             hits = text[text.str.contains(pattern, regex=True)]
             if hits.empty:
                 continue
-            examples = [_mask(pattern.search(v).group(0)) for v in hits.head(_SHOWN)]
+            examples = [_context(v, pattern.search(v)) for v in hits.head(_SHOWN)]
             out.append(Finding(
                 tool=self.name, type="pii", severity="high",
                 issue=f"{column} contains {kind} in {len(hits)} rows",

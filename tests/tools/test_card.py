@@ -87,7 +87,7 @@ def test_claims_the_data_contradicts(tmp_path: Path, penguins: pd.DataFrame) -> 
     (tmp_path / "ds" / "LICENSE").write_text("MIT License\n")
     result = _card(ToolContext(load_dataset(tmp_path / "ds")))
     issues = " | ".join(f.issue for f in result.findings)
-    assert "says 1,000 rows; the data has 344 rows" in issues
+    assert "says 1,000 rows; the data has 344" in issues
     assert "says there are no missing values" in issues and "says 4 classes; species has 3" in issues
     assert "documents columns the data lacks: beak_colour" in issues
     assert "columns missing from README.md: bill_depth_mm" in issues

