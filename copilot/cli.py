@@ -42,6 +42,8 @@ EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Force a tex
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Chat model (env COPILOT_MODEL).")]
 BaseUrlOpt = Annotated[str | None, typer.Option(
     "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env COPILOT_BASE_URL).")]
+WaitOpt = Annotated[float, typer.Option(
+    "--wait", min=0, help="Seconds to wait for another copilot using the same workspace (default: fail at once).")]
 ApproveOpt = Annotated[str | None, typer.Option(
     "--approve", "-a",
     help="Who decides proposed changes: 'ask' (you, interactively), 'all' (approve everything), 'none' "
@@ -53,12 +55,12 @@ def _console(json_mode: bool) -> Console:
     return Console(stderr=True) if json_mode else Console()
 
 
-def _resolve_workspace(data: Path | None, workspace: Path | None) -> Workspace:
+def _resolve_workspace(data: Path | None, workspace: Path | None, wait: float = 0.0) -> Workspace:
     if workspace is not None:
-        return Workspace.existing(workspace)
+        return Workspace.existing(workspace, wait)
     if data is None:
         raise UsageError("say which dataset", fix="pass DATA or --workspace DIR")
-    return Workspace.existing(default_workspace_dir(data))
+    return Workspace.existing(default_workspace_dir(data), wait)
 
 
 def _policy(option: str | None) -> Policy:
@@ -114,11 +116,11 @@ def _session(workspace: Workspace, approve: str | None, console: Console, settin
 @app.command()
 def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOpt = None, text: TextOpt = None,
         workspace: WorkspaceOpt = None, json_out: JsonOpt = False, encoding: EncodingOpt = None,
-        model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
+        model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0) -> None:
     """Plan and run GOAL on DATA; each proposed change waits for approval."""
     console = _console(json_out)
     settings = _settings(console, model, base_url)
-    ws = Workspace.open(data, workspace, encoding)
+    ws = Workspace.open(data, workspace, encoding, wait)
     overrides = _overrides(ws.load(), label, text)
     session = _session(ws, approve, console, settings)
     try:
@@ -135,10 +137,10 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
 @app.command()
 def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
            workspace: WorkspaceOpt = None, approve: ApproveOpt = None, json_out: JsonOpt = False,
-           model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
+           model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0) -> None:
     """Continue the last session of a workspace, e.g. after it stopped at the approval gate."""
     console = _console(json_out)
-    ws = _resolve_workspace(data, workspace)
+    ws = _resolve_workspace(data, workspace, wait)
     session = _session(ws, approve or "ask", console, _settings(console, model, base_url))
     try:
         outcome = session.resume()
@@ -228,9 +230,9 @@ def log(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --
 
 @app.command()
 def undo(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
-         workspace: WorkspaceOpt = None) -> None:
+         workspace: WorkspaceOpt = None, wait: WaitOpt = 0.0) -> None:
     """Go back one version. Nothing is deleted; the audit log records the undo."""
-    ws = _resolve_workspace(data, workspace)
+    ws = _resolve_workspace(data, workspace, wait)
     before = ws.head_id
     version = ws.undo()
     Console().print(f"HEAD moved from {before} back to [bold]{version.id}[/].")
@@ -242,10 +244,10 @@ def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or
            workspace: WorkspaceOpt = None,
            fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, parquet or jsonl "
                                                    "(default: from DEST's suffix, else csv).")] = None,
-           force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False
-           ) -> None:
+           force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False,
+           wait: WaitOpt = 0.0) -> None:
     """Write the current version of the data to DEST (never over an input or an existing file)."""
-    ws = _resolve_workspace(data, workspace)
+    ws = _resolve_workspace(data, workspace, wait)
     written = ws.export(dest, fmt, force=force)
     Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
 

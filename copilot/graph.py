@@ -20,7 +20,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from copilot.errors import CopilotError
+from copilot.errors import CopilotError, UsageError
 from copilot.events import SessionEvents
 from copilot.gate import Decision, Policy, effective_operation
 from copilot.llm_planner import LLMPlanner
@@ -44,6 +44,7 @@ class SessionState(TypedDict, total=False):
     results: list[dict[str, Any]]  # one per step: {"step", "result", "narrative"?} or {"step", "error"}
     revisions: int
     usage: Annotated[list[dict[str, int]], operator.add]  # one entry per model call
+    base: str  # the version the tools read, so the changes they proposed
     decisions: list[dict[str, Any]]
     applied: list[dict[str, Any]]
     report: dict[str, Any]
@@ -129,7 +130,7 @@ def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str,
         with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL, len(level))) as pool:
             results += list(pool.map(run, level))
     usage = _narrate(results, runtime.context) if runtime.context.llm is not None else []
-    return {"results": [*state.get("results", []), *results], "usage": usage}
+    return {"results": [*state.get("results", []), *results], "usage": usage, "base": runtime.context.workspace.head_id}
 
 
 def _narrate(results: list[dict[str, Any]], context: SessionContext) -> list[dict[str, int]]:
@@ -186,28 +187,47 @@ def gate_node(state: SessionState) -> dict[str, Any]:
             # Pauses the graph; the front end shows the change and resumes with the human's decision.
             answer = interrupt({"change": change.model_dump(mode="json")})
             decision = Decision.model_validate(answer)
+            if decision.change_id != change.id:  # Session.answer checks first; this guards the state itself
+                raise UsageError(f"the decision is for '{decision.change_id}', not the waiting change '{change.id}'")
         decisions.append(decision.model_dump())
     return {"decisions": decisions}
+
+
+def _check_base(state: SessionState, workspace: Workspace) -> None:
+    """Changes are row edits of the version they were proposed on: refuse them if HEAD moved since."""
+    mine = [e for e in workspace.log() if e["event"] == "apply" and e.get("session") == state["session"]]
+    expected = mine[-1]["to_version"] if mine else state.get("base")
+    if expected and workspace.head_id != expected:
+        raise UsageError(f"the workspace moved to {workspace.head_id} after this session proposed its changes "
+                         f"on {expected}; nothing more was applied", file=workspace.root, fix="run the goal again")
 
 
 def apply_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
     workspace = runtime.context.workspace
     session = state["session"]
-    already = workspace.applied_change_ids(session)  # idempotent if this node re-runs after a crash
+    # Idempotent if this node re-runs after a crash: the audit log says what already happened.
+    already = workspace.applied_change_ids(session)
+    decided = workspace.decided_change_ids(session)
     changes = {c.id: c for c in all_changes(state)}
     applied = []
-    for raw in state.get("decisions", []):
-        decision = Decision.model_validate(raw)
-        change = changes[decision.change_id]
-        if change.id in already:
-            continue
-        workspace.record_decision(change, decision.model_dump(), session)
-        operation = effective_operation(change, decision)
-        if operation is None:
-            continue
-        version = workspace.apply(change, operation, decision.model_dump(), session)
-        applied.append({"change_id": change.id, "version": version.id,
-                        "rows_affected": len(operation.affected_rows), "kind": operation.kind})
+    with workspace.locked():
+        _check_base(state, workspace)
+        for raw in state.get("decisions", []):
+            decision = Decision.model_validate(raw)
+            change = changes.get(decision.change_id)
+            if change is None:
+                raise UsageError(f"a decision names unknown change '{decision.change_id}'", file=workspace.root,
+                                 fix=f"decide one of: {', '.join(changes) or 'no changes'}")
+            if change.id in already:
+                continue
+            if change.id not in decided:
+                workspace.record_decision(change, decision.model_dump(), session)
+            operation = effective_operation(change, decision)
+            if operation is None:
+                continue
+            version = workspace.apply(change, operation, decision.model_dump(), session)
+            applied.append({"change_id": change.id, "version": version.id,
+                            "rows_affected": len(operation.affected_rows), "kind": operation.kind})
     return {"applied": applied}
 
 
@@ -218,7 +238,8 @@ def report_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[s
     workspace = runtime.context.workspace
     tokens = {key: sum(u.get(key, 0) for u in state.get("usage", [])) for key in ("input_tokens", "output_tokens",
                                                                                    "calls")}
-    workspace.record_session(state["session"], state["goal"], state["plan"]["planner"], tokens)
+    if not any(e["event"] == "session" and e.get("session") == state["session"] for e in workspace.log()):
+        workspace.record_session(state["session"], state["goal"], state["plan"]["planner"], tokens)
     return {"report": {
         "steps": len(results),
         "failed_steps": [r for r in results if "error" in r],

@@ -83,13 +83,14 @@ class Session:
         self.session_id: str | None = None
 
     def start(self, goal: str, overrides: dict[str, Any] | None = None, plan: Plan | None = None) -> Outcome:
-        self.session_id = new_session_id()
-        atomic_write_text(self.workspace.root / "SESSION", self.session_id + "\n")
-        state: dict[str, Any] = {"session": self.session_id, "goal": goal, "overrides": overrides or {},
-                                 "policy": self.policy.model_dump()}
-        if plan is not None:
-            state["plan"] = plan.model_dump()
-        return self._drive(state)
+        with self.workspace.locked():  # held for the whole session, human answers included
+            self.session_id = new_session_id()
+            atomic_write_text(self.workspace.root / "SESSION", self.session_id + "\n")
+            state: dict[str, Any] = {"session": self.session_id, "goal": goal, "overrides": overrides or {},
+                                     "policy": self.policy.model_dump()}
+            if plan is not None:
+                state["plan"] = plan.model_dump()
+            return self._drive(state)
 
     def resume(self, session_id: str | None = None) -> Outcome:
         """Continue the workspace's last session (or the one named) from where it stopped."""
@@ -97,20 +98,29 @@ class Session:
         self.session_id = session_id or (marker.read_text().strip() if marker.exists() else None)
         if not self.session_id:
             raise UsageError("no session to resume", file=self.workspace.root, fix="start one with `copilot run`")
-        snapshot = self.graph.get_state(self._config())
-        if not snapshot.values:
-            raise UsageError(f"no saved session '{self.session_id}'", file=self.workspace.root)
-        if not snapshot.next:
-            return Outcome(self.session_id, dict(snapshot.values))
-        return self._drive(None)
+        with self.workspace.locked():
+            snapshot = self.graph.get_state(self._config())
+            if not snapshot.values:
+                raise UsageError(f"no saved session '{self.session_id}'", file=self.workspace.root)
+            if not snapshot.next:
+                return Outcome(self.session_id, dict(snapshot.values))
+            return self._drive(None)
 
     def answer(self, decision: Decision) -> Outcome:
         """Resume a session paused at the gate with a decision for its first waiting change."""
-        snapshot = self.graph.get_state(self._config())
-        if not snapshot.interrupts:
-            raise UsageError("no change is waiting for a decision")
+        with self.workspace.locked():
+            snapshot = self.graph.get_state(self._config())
+            if not snapshot.interrupts:
+                raise UsageError("no change is waiting for a decision")
+            self._resume_with(decision, ProposedChange.model_validate(snapshot.interrupts[0].value["change"]))
+            return self._drive_pending(ask=None)  # the caller answers any further change the same way
+
+    def _resume_with(self, decision: Decision, waiting: ProposedChange) -> None:
+        """Checked before the graph sees it, so a wrong id leaves the session paused and resumable."""
+        if decision.change_id != waiting.id:
+            raise UsageError(f"the decision names change '{decision.change_id}', but the change waiting is "
+                             f"'{waiting.id}'", file=self.workspace.root, fix=f"decide '{waiting.id}'")
         self.graph.invoke(Command(resume=decision.model_dump()), self._config(), context=self.context)
-        return self._drive_pending(ask=None)  # the caller answers any further change the same way
 
     def _config(self) -> dict[str, Any]:
         return {"configurable": {"thread_id": self.session_id}}
@@ -131,8 +141,7 @@ class Session:
             if decision is None and ask is None:
                 # No human at hand: stay paused; `copilot resume` or `answer` picks it up.
                 return Outcome(self.session_id or "", dict(snapshot.values), waiting=pending)
-            decision = decision or ask(pending[0])
-            self.graph.invoke(Command(resume=decision.model_dump()), config, context=self.context)
+            self._resume_with(decision or ask(pending[0]), pending[0])
 
     def close(self) -> None:
         self._checkpointer.conn.close()

@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from copilot.atomic import append_line, atomic_write, atomic_write_bytes, atomic
 from copilot.data.dataset import Dataset, LoadProblem, load_dataset
 from copilot.data.tables import ROW_ID, Table
 from copilot.errors import UsageError
+from copilot.lock import WorkspaceLock
 from tools.contracts import DropRows, ProposedChange, SetValues, WriteFile
 from tools.operations import apply_to_table
 
@@ -95,53 +99,61 @@ def hash_inputs(data: Path) -> dict[str, str]:
 
 
 class Workspace:
-    """Versions and audit log for one dataset. Only `apply`, `undo` and `export` write anything."""
+    """Versions and audit log for one dataset. Only `apply`, `undo` and `export` write anything.
 
-    def __init__(self, root: Path) -> None:
+    Every write happens under the workspace lock. A version is committed in three atomic steps: its
+    manifest, then its audit entry (the commit point), then HEAD. Whoever takes the lock next finishes
+    an interrupted commit (see `_recover`), so a crash anywhere applies a change at most once.
+    """
+
+    def __init__(self, root: Path, wait: float = 0.0) -> None:
         self.root = root
         self.objects = root / "objects"
         self.versions_dir = root / "versions"
         self.audit_path = root / "audit.jsonl"
         self.checkpoint_path = root / "checkpoints.sqlite"
         self.cache_dir = root / "cache"  # derived data tools may rebuild (embedding indexes)
+        self._lock = WorkspaceLock(root, wait)
 
     # ---- opening -------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, data: str | Path, root: str | Path | None = None, encoding: str | None = None) -> Workspace:
+    def open(cls, data: str | Path, root: str | Path | None = None, encoding: str | None = None,
+             wait: float = 0.0) -> Workspace:
         """Open the workspace of `data`, creating version v0000 from the input files the first time."""
         data = Path(data)
-        ws = cls(Path(root) if root else default_workspace_dir(data))
-        if ws.exists():
-            ws._check_sources(data)
-            return ws
-        dataset = load_dataset(data, encoding)
-        ws.root.mkdir(parents=True, exist_ok=True)
-        version = ws._write_version(dataset, parent=None, change_id=None, sources=hash_inputs(data))
-        ws._set_head(version.id)
-        ws._log({"event": "create", "data": str(data.resolve()), "to_version": version.id,
-                 "to_hash": version.content_hash, "actor": "copilot"})
+        ws = cls(Path(root) if root else default_workspace_dir(data), wait)
+        if data.is_dir() and ws.root.resolve().is_relative_to(data.resolve()):
+            raise UsageError("the workspace would be inside the input folder", file=ws.root,
+                             fix="pass a --workspace outside the data folder")
+        with ws.locked():
+            if ws.exists():
+                ws._check_sources(data)
+                return ws
+            dataset = load_dataset(data, encoding)
+            ws._commit(dataset, None, None, {"event": "create", "data": str(data.resolve()), "actor": "copilot"},
+                       sources=hash_inputs(data))
         return ws
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, name: str, root: str | Path) -> Workspace:
         """A workspace whose original version is an in-memory DataFrame (the notebook way in)."""
         ws = cls(Path(root))
-        if ws.exists():
-            raise UsageError("a workspace already exists here", file=root, fix="pass another workspace folder")
         frame = df.reset_index(drop=True)
         frame.index.name = ROW_ID
         frame.columns = [str(c) for c in frame.columns]
-        ws.root.mkdir(parents=True, exist_ok=True)
-        dataset = Dataset(root=ws.root / name, tables={name: Table(name, frame, "dataframe")})
-        version = ws._write_version(dataset, parent=None, change_id=None)
-        ws._set_head(version.id)
-        ws._log({"event": "create", "data": f"DataFrame {name}", "to_version": version.id,
-                 "to_hash": version.content_hash, "actor": "copilot"})
+        with ws.locked():
+            if ws.exists():
+                raise UsageError("a workspace already exists here", file=root, fix="pass another workspace folder")
+            dataset = Dataset(root=ws.root / name, tables={name: Table(name, frame, "dataframe")})
+            ws._commit(dataset, None, None, {"event": "create", "data": f"DataFrame {name}", "actor": "copilot"})
         return ws
 
     @classmethod
-    def existing(cls, root: str | Path) -> Workspace:
-        ws = cls(Path(root))
+    def existing(cls, root: str | Path, wait: float = 0.0) -> Workspace:
+        ws = cls(Path(root), wait)
+        if not ws.exists() and ws.audit_path.exists():
+            with ws.locked():  # a creation that crashed after its audit entry: finish it
+                pass
         if not ws.exists():
             raise UsageError("no workspace here", file=root, fix="run `copilot run DATA GOAL` first, "
                              "or pass --workspace")
@@ -157,6 +169,47 @@ class Workspace:
         if first.sources and hash_inputs(data) != first.sources:
             raise UsageError("input files changed since this workspace was made", file=data,
                              fix=f"pass --workspace NEW_DIR for a fresh start, or delete {self.root}")
+
+    # ---- the lock and crash recovery -----------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the workspace lock (re-entrant); taking it first finishes any interrupted commit."""
+        with self._lock.hold(on_acquire=self._recover):
+            yield
+
+    def _recover(self) -> None:
+        """Make the files agree with the audit log, which records exactly the commits that finished.
+
+        A manifest no audit entry names is a commit that never happened: it goes. HEAD that is not the
+        last entry's version is moved there. Half-written temp files, a torn last log line and objects no
+        manifest uses are removed. Runs only under the lock, so no commit is in progress.
+        """
+        self._trim_torn_line()
+        events = self.log()
+        committed = {e["to_version"] for e in events if e["event"] in ("create", "apply")}
+        for path in self.versions_dir.glob("v*.json"):
+            if path.stem not in committed:
+                path.unlink()
+        moves = [e for e in events if e["event"] in ("create", "apply", "undo")]
+        if moves and (not self.exists() or self.head_id != moves[-1]["to_version"]):
+            self._set_head(moves[-1]["to_version"])
+        used = {f"{o}.parquet" for v in self.versions() for o in (t.object for t in v.tables.values())}
+        used |= {f"{o}.txt" for v in self.versions() for o in v.documents.values()}
+        for folder in (self.root, self.objects, self.versions_dir):
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+        for obj in self.objects.glob("*"):
+            if obj.name not in used:
+                obj.unlink()
+
+    def _trim_torn_line(self) -> None:
+        if not self.audit_path.exists():
+            return
+        data = self.audit_path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(self.audit_path, "r+b") as fh:
+                fh.truncate(data.rfind(b"\n") + 1)
+                os.fsync(fh.fileno())
 
     # ---- reading ------------------------------------------------------------------------------------
     @property
@@ -191,6 +244,35 @@ class Workspace:
             return []
         return [json.loads(line) for line in self.audit_path.read_text(encoding="utf-8").splitlines() if line]
 
+    def inconsistencies(self) -> list[str]:
+        """What breaks the workspace's invariants (empty when sound); a check for tests and crash experiments."""
+        try:
+            events = self.log()
+        except json.JSONDecodeError as exc:
+            return [f"audit log is not JSON Lines: {exc}"]
+        found = []
+        committed = [e["to_version"] for e in events if e["event"] in ("create", "apply")]
+        on_disk = {p.stem for p in self.versions_dir.glob("v*.json")}
+        found += [f"{v}: version without an audit entry (orphan)" for v in sorted(on_disk - set(committed))]
+        found += [f"{v}: audited version missing" for v in sorted(set(committed) - on_disk)]
+        creates = [e for e in events if e["event"] == "create"]
+        if len(creates) != 1:
+            found.append(f"{len(creates)} create events")
+        applied = [(e.get("session"), e["change_id"]) for e in events if e["event"] == "apply"]
+        found += [f"change {c} applied {applied.count((s, c))} times in session {s}" for s, c in set(applied)
+                  if applied.count((s, c)) > 1]
+        moves = [e["to_version"] for e in events if e["event"] in ("create", "apply", "undo")]
+        head = self.head_id if self.exists() else None
+        if head != (moves[-1] if moves else None):
+            found.append(f"HEAD is {head}, the audit log says {moves[-1] if moves else None}")
+        elif head is not None and head in on_disk:
+            version = self.version(head)
+            missing = [o for o in [f"{t.object}.parquet" for t in version.tables.values()]
+                       + [f"{d}.txt" for d in version.documents.values()] if not (self.objects / o).exists()]
+            found += [f"HEAD {head} lacks object {o}" for o in missing]
+        found += [f"temp file left: {t.name}" for t in self.root.rglob(".*.tmp")]
+        return found
+
     # ---- writing -------------------------------------------------------------------------------------
     def _put_object(self, data: bytes, suffix: str) -> str:
         sha = _sha256(data)
@@ -219,11 +301,22 @@ class Workspace:
         atomic_write_text(self.versions_dir / f"{version.id}.json", version.model_dump_json(indent=2))
         return version
 
+    def _commit(self, dataset: Dataset, parent: Version | None, change_id: str | None, entry: dict[str, Any],
+                sources: dict[str, str] | None = None) -> Version:
+        """Manifest, then audit entry, then HEAD: the order `_recover` relies on."""
+        with self.locked():
+            version = self._write_version(dataset, parent.id if parent else None, change_id, sources)
+            moved = {"from_version": parent.id, "from_hash": parent.content_hash} if parent else {}
+            self._log({**entry, **moved, "to_version": version.id, "to_hash": version.content_hash})
+            self._set_head(version.id)
+        return version
+
     def _set_head(self, version_id: str) -> None:
         atomic_write_text(self.root / "HEAD", version_id + "\n")
 
     def _log(self, entry: dict[str, Any]) -> None:
-        append_line(self.audit_path, json.dumps({"time": _now(), **entry}, default=str))
+        with self.locked():
+            append_line(self.audit_path, json.dumps({"time": _now(), **entry}, default=str))
 
     def record_decision(self, change: ProposedChange, decision: dict[str, Any], session: str) -> None:
         self._log({"event": "decision", "session": session, "change_id": change.id, "tool": change.tool,
@@ -237,36 +330,39 @@ class Workspace:
     def applied_change_ids(self, session: str) -> set[str]:
         return {e["change_id"] for e in self.log() if e["event"] == "apply" and e.get("session") == session}
 
+    def decided_change_ids(self, session: str) -> set[str]:
+        return {e["change_id"] for e in self.log() if e["event"] == "decision" and e.get("session") == session}
+
     def apply(self, change: ProposedChange, operation: DropRows | SetValues | WriteFile,
               decision: dict[str, Any], session: str) -> Version:
         """Apply an approved operation to HEAD, making a new version and an audit entry."""
-        before = self.version()
-        dataset = self.load()
-        if isinstance(operation, WriteFile):
-            dataset.documents[operation.path] = operation.content
-        else:
-            table = dataset.table(operation.table)
-            if isinstance(operation, SetValues) and operation.column not in table.columns:
-                raise UsageError(f"no column '{operation.column}'", file=table.name)
-            table.df = apply_to_table(table.df, operation)
-        after = self._write_version(dataset, parent=before.id, change_id=change.id)
-        self._set_head(after.id)
-        self._log({"event": "apply", "session": session, "change_id": change.id, "tool": change.tool,
-                   "kind": operation.kind, "operation": operation.model_dump(), "rationale": change.rationale,
-                   "rows_affected": len(operation.affected_rows), "actor": decision.get("actor"),
-                   "decision": decision, "from_version": before.id, "to_version": after.id,
-                   "from_hash": before.content_hash, "to_hash": after.content_hash})
-        return after
+        with self.locked():
+            before = self.version()
+            dataset = self.load()
+            if isinstance(operation, WriteFile):
+                dataset.documents[operation.path] = operation.content
+            else:
+                table = dataset.table(operation.table)
+                if isinstance(operation, SetValues) and operation.column not in table.columns:
+                    raise UsageError(f"no column '{operation.column}'", file=table.name)
+                table.df = apply_to_table(table.df, operation)
+            return self._commit(dataset, before, change.id, {
+                "event": "apply", "session": session, "change_id": change.id, "tool": change.tool,
+                "kind": operation.kind, "operation": operation.model_dump(), "rationale": change.rationale,
+                "rows_affected": len(operation.affected_rows), "actor": decision.get("actor"),
+                "decision": decision})
 
     def undo(self, actor: str = "user") -> Version:
-        """Move HEAD back to its parent. Versions stay on disk; the log records the move."""
-        current = self.version()
-        if current.parent is None:
-            raise UsageError("nothing to undo: HEAD is the original data", file=self.root)
-        self._set_head(current.parent)
-        self._log({"event": "undo", "actor": actor, "from_version": current.id, "to_version": current.parent,
-                   "from_hash": current.content_hash, "to_hash": self.version(current.parent).content_hash})
-        return self.version(current.parent)
+        """Move HEAD back to its parent. Versions stay on disk; the log records the move (then HEAD moves)."""
+        with self.locked():
+            current = self.version()
+            if current.parent is None:
+                raise UsageError("nothing to undo: HEAD is the original data", file=self.root)
+            parent = self.version(current.parent)
+            self._log({"event": "undo", "actor": actor, "from_version": current.id, "to_version": parent.id,
+                       "from_hash": current.content_hash, "to_hash": parent.content_hash})
+            self._set_head(parent.id)
+        return parent
 
     def input_paths(self) -> list[Path]:
         """The files or folders this workspace was made from (none for an in-memory DataFrame)."""
@@ -299,33 +395,35 @@ class Workspace:
         Refuses a destination that is, holds or lies inside an input or the workspace, and replaces an
         existing file only with `force`; nothing is written unless every target is allowed.
         """
-        dest = Path(dest)
-        dataset = self.load()
-        fmt = fmt or (dest.suffix.lower().lstrip(".") if dest.suffix.lower().lstrip(".") in EXPORT_FORMATS else "csv")
-        if fmt not in EXPORT_FORMATS:
-            raise UsageError(f"unknown export format '{fmt}'", fix="use csv, parquet or jsonl")
-        single = len(dataset.tables) == 1 and dest.suffix != ""
-        targets = self._export_targets(dest, dataset, fmt, single)
-        existing = [t for t in targets if t.exists()]
-        if existing and not force:
-            more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-            raise UsageError(f"{existing[0]} already exists{more}", file=dest,
-                             fix="pass --force to replace it, or choose another destination")
-        written: list[Path] = []
-        for target, (what, name) in targets.items():
-            if what == "document":
-                atomic_write_text(target, dataset.documents[name])
-                continue
-            df = dataset.tables[name].df.reset_index(drop=True)
-            if fmt == "csv":
-                atomic_write(target, lambda tmp, df=df: df.to_csv(tmp, index=False))
-            elif fmt == "parquet":
-                atomic_write(target, lambda tmp, df=df: df.to_parquet(tmp, index=False))
-            else:
-                atomic_write(target, lambda tmp, df=df: df.to_json(tmp, orient="records", lines=True))
-            written.append(target)
-        self._log({"event": "export", "actor": actor, "version": self.head_id, "format": fmt,
-                   "to": [str(p) for p in written]})
+        with self.locked():
+            dest = Path(dest)
+            dataset = self.load()
+            suffix = dest.suffix.lower().lstrip(".")
+            fmt = fmt or (suffix if suffix in EXPORT_FORMATS else "csv")
+            if fmt not in EXPORT_FORMATS:
+                raise UsageError(f"unknown export format '{fmt}'", fix="use csv, parquet or jsonl")
+            single = len(dataset.tables) == 1 and dest.suffix != ""
+            targets = self._export_targets(dest, dataset, fmt, single)
+            existing = [t for t in targets if t.exists()]
+            if existing and not force:
+                more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+                raise UsageError(f"{existing[0]} already exists{more}", file=dest,
+                                 fix="pass --force to replace it, or choose another destination")
+            written: list[Path] = []
+            for target, (what, name) in targets.items():
+                if what == "document":
+                    atomic_write_text(target, dataset.documents[name])
+                    continue
+                df = dataset.tables[name].df.reset_index(drop=True)
+                if fmt == "csv":
+                    atomic_write(target, lambda tmp, df=df: df.to_csv(tmp, index=False))
+                elif fmt == "parquet":
+                    atomic_write(target, lambda tmp, df=df: df.to_parquet(tmp, index=False))
+                else:
+                    atomic_write(target, lambda tmp, df=df: df.to_json(tmp, orient="records", lines=True))
+                written.append(target)
+            self._log({"event": "export", "actor": actor, "version": self.head_id, "format": fmt,
+                       "to": [str(p) for p in written]})
         return written
 
 
