@@ -26,7 +26,7 @@ import pyarrow as pa
 from pydantic import BaseModel, Field
 
 from copilot.atomic import append_line, atomic_write, atomic_write_bytes, atomic_write_text
-from copilot.data.dataset import Dataset, LoadProblem, load_dataset
+from copilot.data.dataset import Dataset, LoadProblem, inside, load_dataset
 from copilot.data.tables import ROW_ID, Table
 from copilot.errors import UsageError
 from copilot.lock import WorkspaceLock
@@ -93,7 +93,7 @@ def default_workspace_dir(data: Path) -> Path:
 
 def hash_inputs(data: Path) -> dict[str, str]:
     files = [data] if data.is_file() else sorted(
-        p for p in data.rglob("*") if p.is_file() and ".copilot" not in p.parts)
+        p for p in data.rglob("*") if p.is_file() and ".copilot" not in p.parts and inside(p, data))
     return {str(p.relative_to(data.parent if data.is_file() else data)): _sha256(p.read_bytes())
             for p in files}
 

@@ -66,15 +66,24 @@ class Dataset:
                          fix=f"{hint}columns are: {', '.join(tab.columns[:20])}")
 
 
-def _iter_files(folder: Path) -> list[Path]:
+def _iter_files(folder: Path, problems: list[LoadProblem]) -> list[Path]:
+    """The folder's files; a link that leads out of the folder is reported, never read."""
     files = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if any(part in _SKIPPED_DIRS or part.startswith(".") for part in rel.parts):
             continue
-        if path.is_file():
+        if path.is_symlink() and not inside(path, folder):
+            problems.append(LoadProblem(rel.as_posix(), f"a link to {path.resolve()}, outside the dataset folder; "
+                                                        "not read"))
+        elif path.is_file():
             files.append(path)
     return files
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, links resolved, lies within `folder`."""
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _read_document(path: Path) -> str | None:
@@ -116,7 +125,7 @@ def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
     tables: dict[str, Table] = {}
     documents: dict[str, str] = {}
     problems: list[LoadProblem] = []
-    for file in _iter_files(root):
+    for file in _iter_files(root, problems):
         rel = file.relative_to(root).as_posix()
         suffix = file.suffix.lower()
         if suffix == ".json" and (meta := _metadata_json(file, rel)) is not None:
