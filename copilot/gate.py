@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from copilot.errors import UsageError
 from tools.contracts import CellUpdate, DropRows, ProposedChange, SetValues, WriteFile
@@ -60,12 +60,19 @@ def effective_operation(change: ProposedChange, decision: Decision) -> DropRows 
     return op
 
 
+ChangeKind = Literal["drop_rows", "set_values", "relabel", "write_file"]
+_MAX_POLICY_BYTES = 64_000
+_POLICY_FIX = "see examples/demo-policy.toml for the format"
+
+
 class PolicyRule(BaseModel):
     """Matches changes by kind, tool and size; the first matching rule decides."""
 
+    model_config = ConfigDict(extra="forbid", strict=True)  # a misspelt key must not widen a rule
+
     action: RuleAction
-    kind: str | None = None
-    tool: str | None = None
+    kind: ChangeKind | None = None
+    tool: str | None = Field(default=None, max_length=100)
     max_rows: int | None = Field(default=None, ge=0)
 
     def matches(self, change: ProposedChange) -> bool:
@@ -77,9 +84,11 @@ class PolicyRule(BaseModel):
 class Policy(BaseModel):
     """Decides changes without a human where its rules say so; None means 'ask a human'."""
 
-    name: str
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str = Field(max_length=100)
     default: RuleAction = "ask"
-    rules: list[PolicyRule] = Field(default_factory=list)
+    rules: list[PolicyRule] = Field(default_factory=list, max_length=1000)
 
     def decide(self, change: ProposedChange) -> Decision | None:
         rule = next((r for r in self.rules if r.matches(change)), None)
@@ -92,19 +101,61 @@ class Policy(BaseModel):
 
     @classmethod
     def from_file(cls, path: Path) -> Policy:
+        """A policy from TOML (`[[rule]]` tables) or JSON (`"rules": [...]`); one-line errors naming the key."""
+        raw = _read_policy(path)
+        if not isinstance(raw, dict):
+            raise UsageError("invalid policy: the file must hold a table of settings", file=path, fix=_POLICY_FIX)
+        if "rule" in raw and "rules" in raw:
+            raise UsageError("invalid policy: both [[rule]] and 'rules' are given; use one", file=path,
+                             fix=_POLICY_FIX)
+        raw.setdefault("name", path.stem)
+        raw["rules"] = raw.pop("rule", raw.get("rules", []))
         try:
-            text = path.read_text(encoding="utf-8")
-            raw = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-            raw.setdefault("name", path.stem)
-            raw["rules"] = raw.pop("rule", raw.get("rules", []))
-            return cls.model_validate(raw)
-        except FileNotFoundError:
-            raise UsageError("no such policy file", file=path,
-                             fix="use --approve ask|all|none or a .toml/.json policy file") from None
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError, ValidationError) as exc:
-            first = str(exc).splitlines()[0]
-            raise UsageError(f"invalid policy: {first}", file=path,
-                             fix="see examples/demo-policy.toml for the format") from None
+            policy = cls.model_validate(raw)
+        except ValidationError as exc:
+            raise UsageError(f"invalid policy: {_explain(exc)}", file=path, fix=_POLICY_FIX) from None
+        from tools.base import REGISTRY
+
+        for n, rule in enumerate(policy.rules, start=1):
+            if rule.tool is not None and rule.tool not in REGISTRY:
+                raise UsageError(f"invalid policy: rule {n}: unknown tool '{rule.tool}'", file=path,
+                                 fix=f"tools are: {', '.join(REGISTRY.names())}")
+        return policy
+
+
+def _read_policy(path: Path) -> object:
+    """The parsed file, refusing what is not a small UTF-8 regular file (a folder, /dev/zero, a binary)."""
+    if not path.exists():
+        raise UsageError("no such policy file", file=path,
+                         fix="use --approve ask|all|none or a .toml/.json policy file")
+    if not path.is_file():
+        raise UsageError("the policy is not a regular file", file=path, fix="give a .toml or .json file")
+    with open(path, "rb") as fh:
+        data = fh.read(_MAX_POLICY_BYTES + 1)
+    if len(data) > _MAX_POLICY_BYTES:
+        raise UsageError(f"the policy file is larger than {_MAX_POLICY_BYTES // 1000} kB", file=path,
+                         fix=_POLICY_FIX)
+    try:
+        text = data.decode("utf-8")
+        return tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except UnicodeDecodeError:
+        raise UsageError("the policy is not UTF-8 text", file=path, fix="give a .toml or .json file") from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"invalid policy: {str(exc).splitlines()[0]}", file=path, fix=_POLICY_FIX) from None
+
+
+def _explain(exc: ValidationError) -> str:
+    """pydantic's first error as 'rule 2: unknown key 'max_row'' or ''default': Input should be ...'."""
+    error = exc.errors()[0]
+    loc = list(error["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        where, loc = f"rule {loc[1] + 1}: ", loc[2:]
+    key = ".".join(str(part) for part in loc) or "rules"
+    if error["type"] == "extra_forbidden":
+        allowed = ", ".join(PolicyRule.model_fields) if where else "name, default, [[rule]]"
+        return f"{where}unknown key '{key}' (keys are: {allowed})"
+    return f"{where}'{key}': {error['msg']}"
 
 
 APPROVE_ALL = Policy(name="approve-all", default="approve")
