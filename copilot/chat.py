@@ -100,7 +100,7 @@ class Chat:
     def _show(self, outcome: Outcome) -> None:
         self.last = outcome
         for step, text in outcome.narratives.items():
-            self.console.print(f"[bold]{step}[/] {escape(text)}")
+            self.console.print(f"[bold]{step}[/] [dim]the model says:[/] {escape(text)}")
         render_findings(self.console, outcome.results)
         render_decisions(self.console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
         render_summary(self.console, outcome.report or {"head": self.workspace.head_id,

@@ -90,7 +90,7 @@ def _finish(console: Console, outcome: Outcome, json_mode: bool) -> None:
     if plan is not None and not plan.steps:
         raise typer.Exit(1)
     for step, text in outcome.narratives.items():
-        console.print(f"[bold]{step}[/] {escape(text)}")
+        console.print(f"[bold]{step}[/] [dim]the model says:[/] {escape(text)}")
     render_findings(console, outcome.results)
     render_decisions(console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
     render_summary(console, outcome.report or {"head": "?", "workspace": ""}, waiting=len(outcome.waiting))

@@ -44,6 +44,7 @@ class SessionState(TypedDict, total=False):
     results: list[dict[str, Any]]  # one per step: {"step", "result", "narrative"?} or {"step", "error"}
     revisions: int
     usage: Annotated[list[dict[str, int]], operator.add]  # one entry per model call
+    model_down: str  # why a model call failed: the rest of the session makes no more calls
     base: str  # the version the tools read, so the changes they proposed
     decisions: list[dict[str, Any]]
     applied: list[dict[str, Any]]
@@ -58,6 +59,11 @@ class SessionContext:
     llm: BaseChatModel | None = None  # None: offline, the rule planner plans
     settings: Settings = field(default_factory=Settings)
     _loaded: tuple[str, ToolContext] | None = None
+
+    def drop_model(self) -> None:
+        """After a failed call: tools and nodes go on without the model."""
+        self.llm = None
+        self._loaded = None
 
     def tool_context(self) -> ToolContext:
         """HEAD's data and profile, loaded once per version and shared by planning and every step."""
@@ -80,20 +86,32 @@ def all_changes(state: SessionState) -> list[ProposedChange]:
     return changes
 
 
+def _model(state: SessionState, context: SessionContext) -> BaseChatModel | None:
+    """The model, unless a call already failed in this session (state survives a resume; the context not)."""
+    if state.get("model_down") and context.llm is not None:
+        context.drop_model()
+    return context.llm
+
+
 def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
     usage: list[dict[str, int]] = []
+    update: dict[str, Any] = {}
+    context = runtime.context
     if state.get("plan"):
         plan = Plan.model_validate(state["plan"])
     else:
-        context = runtime.context
         profile = context.tool_context().profile
-        if context.llm is not None:
-            plan, usage = LLMPlanner(context.llm, context.settings, context.registry).plan(
-                state["goal"], profile, state.get("overrides"))
+        llm = _model(state, context)
+        if llm is not None:
+            planner = LLMPlanner(llm, context.settings, context.registry)
+            plan, usage = planner.plan(state["goal"], profile, state.get("overrides"))
+            if planner.failed:
+                context.drop_model()
+                update["model_down"] = planner.failed
         else:
             plan = RulePlanner(context.registry).plan(state["goal"], profile, state.get("overrides"))
-    runtime.context.events.on_plan(plan)
-    return {"plan": plan.model_dump(), "usage": usage}
+    context.events.on_plan(plan)
+    return {"plan": plan.model_dump(), "usage": usage, **update}
 
 
 def _run_step(step: Step, ctx: ToolContext, context: SessionContext,
@@ -122,6 +140,7 @@ def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str,
     plan = Plan.model_validate(state["plan"])
     done = {r["step"] for r in state.get("results", [])}
     pending = Plan(goal=plan.goal, steps=[s for s in plan.steps if s.id not in done])
+    llm = _model(state, runtime.context)
     ctx = runtime.context.tool_context()
     results: list[dict[str, Any]] = []
     earlier = list(state.get("results", []))
@@ -129,33 +148,41 @@ def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str,
         run = partial(_run_step, ctx=ctx, context=runtime.context, earlier=earlier + results)
         with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL, len(level))) as pool:
             results += list(pool.map(run, level))
-    usage = _narrate(results, runtime.context) if runtime.context.llm is not None else []
-    return {"results": [*state.get("results", []), *results], "usage": usage, "base": runtime.context.workspace.head_id}
+    usage, down = _narrate(results, llm) if llm is not None else ([], None)
+    if down:
+        runtime.context.drop_model()
+    update = {"model_down": down} if down else {}
+    return {"results": [*state.get("results", []), *results], "usage": usage,
+            "base": runtime.context.workspace.head_id, **update}
 
 
-def _narrate(results: list[dict[str, Any]], context: SessionContext) -> list[dict[str, int]]:
-    """With a model, add a short grounded summary to each result; a failed call just leaves it out."""
+def _narrate(results: list[dict[str, Any]], llm: BaseChatModel) -> tuple[list[dict[str, int]], str | None]:
+    """Add a short grounded summary to each result; (usage, why the model failed, if it did)."""
     usage = []
     for entry in results:
         if "result" not in entry:
             continue
         try:
-            text, used = narrate(context.llm, ToolResult.model_validate(entry["result"]))
-        except Exception:  # the tool's own summary stands; the user loses nothing
-            continue
+            text, used = narrate(llm, ToolResult.model_validate(entry["result"]))
+        except Exception as exc:  # the tools' own summaries stand; no more calls to a failing model
+            return usage, f"the model failed while summarising: {type(exc).__name__}"
         usage.append(used)
         if text:
             entry["narrative"] = text
-    return usage
+    return usage, None
 
 
 def revise_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
     """Let the model add a step or two from what was found; bounded by settings.max_revisions."""
     context = runtime.context
     plan = Plan.model_validate(state["plan"])
-    steps, note, usage = LLMPlanner(context.llm, context.settings, context.registry).revise(
-        plan, state.get("results", []), context.tool_context().profile, state.get("overrides"))
+    planner = LLMPlanner(context.llm, context.settings, context.registry)
+    steps, note, usage = planner.revise(plan, state.get("results", []), context.tool_context().profile,
+                                        state.get("overrides"))
     update: dict[str, Any] = {"revisions": state.get("revisions", 0) + 1, "usage": usage}
+    if planner.failed:
+        context.drop_model()
+        update["model_down"] = planner.failed
     if steps:
         plan = plan.model_copy(update={"steps": [*plan.steps, *steps],
                                        "notes": [*plan.notes, f"Revised: added {', '.join(s.tool for s in steps)}."]})
@@ -168,7 +195,7 @@ def revise_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[s
 
 def _after_run(state: SessionState, runtime: Runtime[SessionContext]) -> str:
     context = runtime.context
-    can_revise = context.llm is not None and state.get("revisions", 0) < context.settings.max_revisions
+    can_revise = _model(state, context) is not None and state.get("revisions", 0) < context.settings.max_revisions
     return "revise" if can_revise else "gate"
 
 

@@ -18,12 +18,14 @@ from copilot.data.profile import DatasetProfile
 from copilot.llm import explain, usage_of
 from copilot.plan import Plan, Step
 from copilot.planner import LAST_TOOLS, RulePlanner
-from copilot.quoting import data_block, profile_for_prompt
+from copilot.quoting import MAX_TEXT, clip, data_block, profile_for_prompt
 from copilot.settings import Settings
+from copilot.worker import claims_action
 from prompts import load_prompt
 from tools.base import REGISTRY, ToolRegistry
 
 _COLUMN_ARGS = ("label_column", "text_column", "id_column")
+MAX_STEPS = 12  # more than every tool once: a longer plan is a runaway, not a plan
 Usage = list[dict[str, int]]
 
 
@@ -59,12 +61,18 @@ def _parse(message: AIMessage) -> tuple[PlanDraft | None, str | None]:
         return None, "no PlanDraft function call in the answer"
 
 
+def _model_notes(notes: list[str]) -> list[str]:
+    """The model's notes, marked as its words, bounded, and without claims of having approved anything."""
+    return [f"the model says: {clip(n, MAX_TEXT)}" for n in notes[:5] if not claims_action(n)]
+
+
 class LLMPlanner:
     def __init__(self, model: BaseChatModel, settings: Settings, registry: ToolRegistry = REGISTRY) -> None:
         self.model = model
         self.settings = settings
         self.registry = registry
         self.rules = RulePlanner(registry)
+        self.failed: str | None = None  # why a model call failed; the caller stops calling the model
 
     # ---- validation ----------------------------------------------------------------------------------
     def _steps(self, draft: PlanDraft, profile: DatasetProfile, overrides: dict[str, Any],
@@ -73,10 +81,16 @@ class LLMPlanner:
         columns = {c.name for t in profile.tables for c in t.columns}
         tables = {t.name for t in profile.tables}
         steps: list[Step] = []
+        if len(draft.steps) > MAX_STEPS:
+            raise ValueError(f"the plan has {len(draft.steps)} steps; at most {MAX_STEPS} are allowed")
         for n, draft_step in enumerate(draft.steps, start=first_id):
             if draft_step.tool not in self.registry:
                 raise ValueError(f"unknown tool '{draft_step.tool}'; tools are: {', '.join(self.registry.names())}")
             tool = self.registry.get(draft_step.tool)
+            unknown = sorted(set(draft_step.args) - set(tool.Args.model_fields))
+            if unknown:
+                raise ValueError(f"{tool.name} has no argument {', '.join(map(repr, unknown))}; its arguments are: "
+                                 f"{', '.join(tool.Args.model_fields) or 'none'}")
             args = {**draft_step.args, **{k: v for k, v in overrides.items()
                                           if v is not None and k in tool.Args.model_fields}}
             try:
@@ -105,7 +119,8 @@ class LLMPlanner:
             try:
                 message = bound.invoke(messages)
             except Exception as exc:  # the client has already retried with backoff
-                return None, f"the model could not be used ({explain(exc, self.settings).line()})", usage
+                self.failed = f"the model could not be used ({explain(exc, self.settings).line()})"
+                return None, self.failed, usage
             usage.append(usage_of(message))
             draft, error = _parse(message)
             if draft is not None:
@@ -131,7 +146,8 @@ class LLMPlanner:
         def validate(draft: PlanDraft) -> Plan:
             if not draft.steps:
                 raise ValueError("the plan has no steps")
-            return Plan(goal=goal, steps=self._steps(draft, profile, overrides), notes=draft.notes, planner="llm")
+            return Plan(goal=goal, steps=self._steps(draft, profile, overrides), notes=_model_notes(draft.notes),
+                        planner="llm")
 
         plan, problem, usage = self._ask(prompt, validate)
         if plan is not None:

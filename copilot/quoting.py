@@ -1,4 +1,8 @@
-"""Dataset content reaches a prompt only through here: quoted, truncated, and marked as data."""
+"""Dataset content reaches a prompt only through here: quoted, truncated, and marked as data.
+
+`clip` is the one bound every piece of content passes: cells, column and file names, documentation,
+label values, finding text. `data_block` applies it to every string and key of a payload it wraps.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,53 @@ from typing import Any
 
 from copilot.data.profile import DatasetProfile
 
-MAX_CELL = 60
+MAX_CELL = 60  # a sample value
+MAX_NAME = 80  # a column, table or file name
+MAX_TEXT = 400  # any other string inside a payload: a README paragraph, a finding's description
+MAX_QUOTE = 2000  # one text quoted on its own: a goal, a question, an example judged for contamination
+MAX_ITEMS = 100  # entries of one list
 MAX_SAMPLES = 3
+
+
+def clip(value: object, limit: int) -> str:
+    """`value` as one line of at most `limit` characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def quote(value: object, limit: int = MAX_CELL) -> str:
     """A JSON string literal of at most `limit` characters: never read as an instruction."""
-    text = " ".join(str(value).split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(clip(value, limit), ensure_ascii=False)
+
+
+def _bounded(payload: Any) -> Any:
+    if isinstance(payload, str):
+        return clip(payload, MAX_TEXT)
+    if isinstance(payload, dict):
+        return {clip(k, MAX_NAME): _bounded(v) for k, v in payload.items()}
+    if isinstance(payload, list | tuple):
+        items = [_bounded(v) for v in payload[:MAX_ITEMS]]
+        return items + ([f"… {len(payload) - MAX_ITEMS} more"] if len(payload) > MAX_ITEMS else [])
+    return payload
 
 
 def data_block(payload: Any) -> str:
-    """Wrap JSON data so the prompt can tell the model that everything inside is data, not instructions."""
-    return "<data>\n" + json.dumps(payload, ensure_ascii=False, indent=1) + "\n</data>"
+    """Wrap JSON data so the prompt can tell the model that everything inside is data, not instructions.
+
+    Every string is bounded: a lone text by MAX_QUOTE, strings inside a structure by MAX_TEXT."""
+    bounded = clip(payload, MAX_QUOTE) if isinstance(payload, str) else _bounded(payload)
+    return "<data>\n" + json.dumps(bounded, ensure_ascii=False, indent=1, default=str) + "\n</data>"
 
 
 def profile_for_prompt(profile: DatasetProfile) -> str:
-    """Schema and statistics, with sample values quoted and truncated."""
+    """Schema and statistics, with names and sample values quoted and truncated."""
     tables = []
     for t in profile.tables:
         tables.append({
-            "table": t.name, "rows": t.rows, "split": t.split,
-            "label_candidates": t.label_candidates[:3], "text_candidates": t.text_candidates[:3],
-            "id_candidates": t.id_candidates[:3],
-            "columns": [{"name": c.name, "kind": c.kind, "missing": c.missing, "distinct": c.distinct,
+            "table": clip(t.name, MAX_NAME), "rows": t.rows, "split": t.split,
+            **{key: [clip(c, MAX_NAME) for c in getattr(t, key)[:3]]
+               for key in ("label_candidates", "text_candidates", "id_candidates")},
+            "columns": [{"name": clip(c.name, MAX_NAME), "kind": c.kind, "missing": c.missing, "distinct": c.distinct,
                          "samples": [quote(s) for s in c.samples[:MAX_SAMPLES]]} for c in t.columns[:60]],
         })
     return data_block({"dataset": profile.name, "tables": tables, "documents": profile.documents[:20],
