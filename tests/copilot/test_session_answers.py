@@ -1,0 +1,61 @@
+"""A decision naming an unknown change is refused with one line, and the session stays resumable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pydantic import BaseModel
+
+from copilot.errors import UsageError
+from copilot.gate import ASK, Decision
+from copilot.plan import Plan, Step
+from copilot.session import Session
+from copilot.workspace import Workspace
+from tools.base import Tool, ToolContext, ToolRegistry
+from tools.contracts import DropRows, ProposedChange, ToolResult
+from tools.operations import preview_table_change
+
+
+class _NoArgs(BaseModel):
+    pass
+
+
+class DropFirst(Tool):
+    name = "drop_first"
+    description = "Proposes dropping row 0."
+    Args = _NoArgs
+
+    def run(self, ctx: ToolContext, args: BaseModel) -> ToolResult:
+        op = DropRows(table="t.csv", row_ids=[0])
+        return ToolResult(tool=self.name, summary="one change", proposed_changes=[ProposedChange(
+            tool=self.name, operation=op, rationale="r", preview=preview_table_change(ctx.dataset.table().df, op))])
+
+
+def _session(ws: Workspace) -> Session:
+    registry = ToolRegistry()
+    registry.add(DropFirst())
+    return Session(ws, ASK, registry=registry)
+
+
+def test_unknown_change_id_is_refused_and_the_session_resumes(tmp_path: Path) -> None:
+    data = tmp_path / "t.csv"
+    pd.DataFrame({"a": [1, 2, 3]}).to_csv(data, index=False)
+    ws = Workspace.open(data)
+    session = _session(ws)
+    paused = session.start("drop", plan=Plan(goal="drop", steps=[Step(id="s1", tool="drop_first", rationale="r")]))
+    waiting = paused.waiting[0]
+    with pytest.raises(UsageError, match=f"names change 'chg-unknown'.*decide '{waiting.id}'") as caught:
+        session.answer(Decision(change_id="chg-unknown", action="approve", actor="user:t"))
+    assert "\n" not in caught.value.line()
+    session.close()
+    assert ws.head_id == "v0000" and not [e for e in ws.log() if e["event"] == "decision"]
+
+    again = _session(Workspace.existing(ws.root))  # a later process picks the session up
+    try:
+        again.resume()
+        done = again.answer(Decision(change_id=waiting.id, action="approve", actor="user:t"))
+    finally:
+        again.close()
+    assert done.finished and list(Workspace.existing(ws.root).load().table().df.index) == [1, 2]
