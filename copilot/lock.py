@@ -30,10 +30,6 @@ class WorkspaceLock:
         self._lock = FileLock(self.root / "lock", is_singleton=True, thread_local=False)
         self._owner = self.root / "lock.pid"
 
-    @property
-    def held(self) -> bool:
-        return self._lock.is_locked
-
     @contextmanager
     def hold(self, on_acquire: Callable[[], None]) -> Iterator[None]:
         """Hold the lock for the block; `on_acquire` runs when this process takes it (not on re-entry)."""
