@@ -59,3 +59,18 @@ def test_unknown_change_id_is_refused_and_the_session_resumes(tmp_path: Path) ->
     finally:
         again.close()
     assert done.finished and list(Workspace.existing(ws.root).load().table().df.index) == [1, 2]
+
+
+def test_changes_proposed_on_an_older_version_are_not_applied(tmp_path: Path) -> None:
+    data = tmp_path / "t.csv"
+    pd.DataFrame({"a": [1, 2, 3]}).to_csv(data, index=False)
+    ws = Workspace.open(data)
+    session = _session(ws)
+    paused = session.start("drop", plan=Plan(goal="drop", steps=[Step(id="s1", tool="drop_first", rationale="r")]))
+    other = ProposedChange(tool="other", operation=DropRows(table="t.csv", row_ids=[2]), rationale="r",
+                           preview=paused.waiting[0].preview)
+    ws.apply(other, other.operation, {"actor": "user:other"}, session="elsewhere")  # HEAD moves meanwhile
+    with pytest.raises(UsageError, match="moved to v0001 after this session proposed its changes on v0000"):
+        session.answer(Decision(change_id=paused.waiting[0].id, action="approve", actor="user:t"))
+    session.close()
+    assert list(ws.load().table().df.index) == [0, 1] and ws.inconsistencies() == []
