@@ -9,6 +9,7 @@ from tools import (  # noqa: F401  (importing a tool module registers it)
     label_issues,
     privacy_checks,
     profile,
+    relation_checks,
     value_checks,
 )
 from tools.base import REGISTRY, Tool, ToolContext, register

@@ -10,10 +10,12 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from copilot.data.profile import TableProfile
 from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import DropRows, Finding, ProposedChange, ToolResult
 from tools.embeddings import default_embedder
+from tools.evidence import quote, row_fields, row_name
 from tools.minhash import MinHashConfig, UnionFind, near_duplicates
 from tools.operations import preview_table_change
 from tools.textnorm import row_keys
@@ -21,8 +23,9 @@ from tools.vectorstore import VectorIndex, collection_name
 
 Keep = Literal["first", "longest", "most_complete", "best_label"]
 _FINDINGS_PER_TABLE = 30
-_QUOTE = 100
-_QUOTED_MEMBERS = 3
+_QUOTED_MEMBERS = 2
+_QUOTED_CLUSTERS = 3
+_MAX_ROWS = 500
 _NOUN = {"exact": "duplicate", "near": "near-duplicate", "semantic": "semantically duplicate"}
 
 
@@ -64,11 +67,6 @@ class Cluster:
     @property
     def exact(self) -> bool:
         return self.method == "exact"
-
-
-def _quote(value: object) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= _QUOTE else text[: _QUOTE - 1] + "…"
 
 
 def _compare_columns(table: Table, args: DuplicatesArgs, id_columns: list[str]) -> list[str]:
@@ -165,31 +163,47 @@ def _representative(df: pd.DataFrame, rows: list[int], keep: Keep, text: str | N
     return rows[0]
 
 
-def _cluster_finding(tool: str, table: Table, cluster: Cluster, keep_row: int, text: str | None,
-                     label: str | None) -> Finding:
+def _group_findings(tool: str, table: Table, profile: TableProfile, clusters: list[Cluster], keep: dict[int, int],
+                    text: str | None, label: str | None) -> list[Finding]:
+    """One finding per kind of duplicate (exact, near, semantic) and one for clusters whose labels disagree,
+    each listing every row and quoting the largest clusters: one cause, one finding."""
     df = table.df
-    ids = cluster.rows
-    shown = ids[:_QUOTED_MEMBERS]
-    if text:
-        evidence = [f"row {r}: \"{_quote(df.loc[r, text])}\"" for r in shown]
-    else:
-        evidence = [f"rows {', '.join(map(str, ids[:8]))}" + (" …" if len(ids) > 8 else ""),
-                    _quote(", ".join(f"{k}={v}" for k, v in df.loc[ids[0]].items()))]
-    labels = sorted({str(v) for v in df.loc[ids, label]}) if label else []
-    conflicting = len(labels) > 1
-    kind = {"exact": "identical",
-            "near": f"near-identical (Jaccard ≥ {cluster.similarity:.2f})",
-            "semantic": f"near-identical in meaning (cosine ≥ {cluster.similarity:.2f})"}[cluster.method]
-    description = (f"{len(ids)} rows are {kind}; keeping row {keep_row} and dropping the rest removes "
-                   "repeated examples that bias training and inflate evaluation.")
-    if conflicting:
-        description += f" Their labels disagree ({' vs '.join(labels)}): at least one is a label error."
-        evidence.append(f"{label}: {', '.join(f'row {r}={df.loc[r, label]}' for r in shown)}")
-    return Finding(tool=tool, type="duplicate", severity="high" if conflicting else "medium",
-                   issue=f"{len(ids)} {_NOUN[cluster.method]} rows in {table.name}"
-                         + (" with conflicting labels" if conflicting else ""),
-                   evidence=evidence, description=description, file=table.name, rows=ids,
-                   columns=[text] if text and not cluster.exact else [], score=round(cluster.similarity, 3))
+    groups: dict[tuple[str, bool], list[Cluster]] = {}
+    for c in clusters:
+        conflicting = bool(label) and df.loc[c.rows, label].astype(str).nunique() > 1
+        groups.setdefault((c.method, conflicting), []).append(c)
+    findings = []
+    for (method, conflicting), members in groups.items():
+        rows = [r for c in members for r in c.rows]
+        evidence = []
+        for c in members[:_QUOTED_CLUSTERS]:
+            for r in c.rows[:_QUOTED_MEMBERS]:
+                said = df.at[r, text] if text else None
+                shown = f'"{quote(said)}"' if isinstance(said, str) and said.strip() else row_fields(df, r)
+                evidence.append(f"{row_name(df, profile, r)}: {shown}")
+            if conflicting:
+                labels = " vs ".join(sorted({str(v) for v in df.loc[c.rows, label]}))
+                shown = ", ".join(f"row {r}={df.at[r, label]}" for r in c.rows[:4])
+                evidence.append(f"{label}: {labels} ({shown})")
+        kind = {"exact": "identical",
+                "near": f"near-identical (Jaccard ≥ {min(c.similarity for c in members):.2f})",
+                "semantic": f"near-identical in meaning (cosine ≥ {min(c.similarity for c in members):.2f})"}[method]
+        description = (f"{len(members)} groups of {kind} rows ({len(rows)} rows; groups: "
+                       + "; ".join(", ".join(map(str, c.rows[:6])) for c in members[:8])
+                       + (" …" if len(members) > 8 else "")
+                       + f"). Keeping one row per group ({', '.join(str(keep[id(c)]) for c in members[:8])}"
+                       + (" …" if len(members) > 8 else "") + ") removes repeated examples that bias training and "
+                       "inflate evaluation.")
+        if conflicting:
+            description += " Their labels disagree within a group: at least one label per group is wrong."
+        findings.append(Finding(
+            tool=tool, type="duplicate", severity="high" if conflicting else "medium",
+            issue=f"{len(members)} group{'s' if len(members) > 1 else ''} of {_NOUN[method]} rows in {table.name} "
+                  f"({len(rows)} rows)" + (" with conflicting labels" if conflicting else ""),
+            evidence=evidence, description=description, file=table.name, rows=rows[:_MAX_ROWS],
+            columns=[text] if text and method != "exact" else [],
+            score=round(min(c.similarity for c in members), 3)))
+    return findings
 
 
 @register
@@ -221,7 +235,7 @@ class DuplicatesTool(Tool):
         changes += leak_changes
         ctx.progress(1.0)
         dup_rows = sum(len(c.operation.affected_rows) for c in changes)
-        summary = (f"{sum(f.type == 'duplicate' for f in findings)} duplicate clusters shown, "
+        summary = (f"{sum(f.type == 'duplicate' for f in findings)} kinds of duplicates, "
                    f"{sum(f.type == 'leakage' for f in findings)} leaks across splits; {dup_rows} rows proposed "
                    "for removal." if findings else "No duplicates found.")
         return ToolResult(tool=self.name, summary=" ".join([summary, *notes]), findings=findings,
@@ -245,18 +259,14 @@ class DuplicatesTool(Tool):
         clusters = [Cluster([int(positions[p]) for p in c.rows], c.method, c.similarity) for c in clusters]
         clusters.sort(key=lambda c: (-len(c.rows), c.rows[0]))
         keep = {id(c): _representative(df, c.rows, args.keep, text, label) for c in clusters}
-        findings = [_cluster_finding(self.name, table, c, keep[id(c)], text, label)
-                    for c in clusters[:_FINDINGS_PER_TABLE]]
+        findings = _group_findings(self.name, table, profile, clusters, keep, text, label)
         drop = sorted(r for c in clusters for r in c.rows if r != keep[id(c)])
         op = DropRows(table=table.name, row_ids=drop)
-        more = len(clusters) - len(findings)
         change = ProposedChange(
             tool=self.name, operation=op, finding_ids=[f.id for f in findings],
             rationale=f"Keep one row ({args.keep}) of each of {len(clusters)} duplicate clusters in {table.name}; "
                       f"drop the other {len(drop)}.",
             preview=preview_table_change(df, op))
-        if more:
-            note = f"{table.name}: {len(clusters)} clusters, the {len(findings)} largest listed."
         return findings, change, note
 
     def _leakage(self, ctx: ToolContext, args: DuplicatesArgs) -> tuple[list[Finding], list[ProposedChange]]:
@@ -290,13 +300,14 @@ class DuplicatesTool(Tool):
                 continue
             leaked = sorted(r for _, rows, _ in leaks for r in rows)
             for train_rows, eval_rows, exact in leaks[:_FINDINGS_PER_TABLE]:
-                quote = (f"\"{_quote(other.df.loc[eval_rows[0], text])}\"" if text
-                         else _quote(", ".join(f"{k}={v}" for k, v in other.df.loc[eval_rows[0], columns].items())))
+                said = other.df.at[eval_rows[0], text] if text else None
+                shown = (f'"{quote(said)}"' if isinstance(said, str) and said.strip()
+                         else quote(", ".join(f"{k}={v}" for k, v in other.df.loc[eval_rows[0], columns].items())))
                 findings.append(Finding(
                     tool=self.name, type="leakage", severity="high",
                     issue=f"{split} row{'s' if len(eval_rows) > 1 else ''} {', '.join(map(str, eval_rows[:5]))} "
                           f"{'also' if exact else 'nearly'} in {train.name}",
-                    evidence=[f"{name} row {eval_rows[0]}: {quote}",
+                    evidence=[f"{name} row {eval_rows[0]}: {shown}",
                               f"{train.name} row{'s' if len(train_rows) > 1 else ''} "
                               f"{', '.join(map(str, train_rows[:5]))}"],
                     description=f"The same example is in {train.name} and {name}, so {split} scores overstate "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import PurePosixPath
 
 from pydantic import BaseModel, Field
 
+from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
 
@@ -23,6 +25,39 @@ def _family(name: str) -> str:
     """The name a split file shares with its siblings: train.csv, test.csv → '' ; a_train.csv → 'a'."""
     stem = PurePosixPath(name).stem.lower()
     return re.sub(r"(^|[_\-.])(train|training|valid|validation|val|dev|test|eval|holdout)($|[_\-.])", "", stem)
+
+
+_UNICODE = {"utf-8", "utf-8-sig", "ascii", "utf-16"}
+
+
+def _canonical(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name  # "latin-1" and "ISO-8859-1", "windows-1252" and "cp1252" agree
+    except LookupError:
+        return encoding.lower()
+
+
+def legacy_encodings(ctx: ToolContext, tables: list[Table]) -> list[Finding]:
+    """Files in a legacy code page (or one the card contradicts): readers that assume UTF-8 will garble them."""
+    claims = ctx.profile.docs.encodings
+    out = []
+    for table in tables:
+        if table.encoding is None or _canonical(table.encoding) in _UNICODE:
+            continue
+        claim = next((c for c in claims if _canonical(c.value) != _canonical(table.encoding)), None)
+        cells = [v for v in table.df.select_dtypes(include="object").stack().astype(str).head(20_000)
+                 if any(ord(ch) > 127 for ch in v)]
+        evidence = [*([claim.quote.text] if claim else []),
+                    f"{table.name} decodes only as {table.encoding}, not as UTF-8",
+                    *dict.fromkeys(cells[:_SHOWN])]
+        out.append(Finding(
+            tool="file_checks", type="encoding", severity="high" if claim else "medium",
+            issue=(f"{table.name} is encoded in {table.encoding}, not {claim.value} as {claim.quote.file} says"
+                   if claim else f"{table.name} is encoded in {table.encoding}, not UTF-8"),
+            evidence=evidence, file=table.name, score=1.0,
+            description="A legacy encoding is read as garbage (or fails) by tools that assume UTF-8, the default "
+                        "almost everywhere; re-save the file as UTF-8 and say so in the card."))
+    return out
 
 
 @register
@@ -59,6 +94,7 @@ class FileChecksTool(Tool):
                                 "corrupted; re-read the source as UTF-8 or repair it with ftfy.",
                     file=table.name, rows=[int(r) for r in hits.index[:50]], columns=[col.name],
                     score=min(1.0, len(hits) / 5)))
+        findings += legacy_encodings(ctx, tables)
         findings += self._drift(ctx, [t.name for t in tables])
         return ToolResult(tool=self.name, findings=findings,
                           summary=f"{len(findings)} file problems." if findings else "Files read cleanly.")

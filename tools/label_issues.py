@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +15,7 @@ from copilot.errors import UsageError
 from tools.base import Tool, ToolContext, register
 from tools.contracts import CellUpdate, DropRows, Finding, ProposedChange, SetValues, ToolResult
 from tools.embeddings import default_embedder
+from tools.evidence import row_name
 from tools.label_model import (
     Labels,
     embedding_probs,
@@ -28,12 +28,11 @@ from tools.label_model import (
 from tools.operations import preview_table_change
 
 Model = Literal["auto", "fast", "thorough"]
-_FINDINGS_SHOWN = 50
+_QUOTED = 5
 _MIN_CLASS_MEMBERS = 3  # fewer examples than this cannot be checked against the rest
 _RARE_SHARE = 0.05
 _MIN_LIFT = 0.05  # models must beat the majority-class rate by this much before they may judge labels
 _QUOTE = 140
-_BALANCED_CLAIM = re.compile(r"(?<![a-z])(?<!im)(?<!un)balanced\b", re.IGNORECASE)
 
 
 class LabelIssuesArgs(BaseModel):
@@ -143,13 +142,18 @@ class LabelIssuesTool(Tool):
     in_audit = True
 
     def applies(self, profile) -> bool:
-        return any(t.label_candidates for t in profile.tables)
+        """In an audit, only where the target is credible: judging a guessed column reports noise."""
+        return any(t.likely_label for t in profile.tables)
 
     def run(self, ctx: ToolContext, args: LabelIssuesArgs) -> ToolResult:
         table = _pick_table(ctx, args)
         df = table.df
         profile = ctx.profile.table(table.name)
         label = args.label_column or profile.likely_label
+        guessed = None
+        if label is None and profile.label_candidates:  # asked for explicitly: use the best guess, and say so
+            label = profile.label_candidates[0]
+            guessed = f" The label column {label} was guessed ({profile.role(label).reason}); pass --label to confirm."
         if label is None:
             raise UsageError("no label column found", file=table.name, fix="pass --label COLUMN (label_column)")
         for col in [label, *(args.feature_columns or []), *([args.text_column] if args.text_column else [])]:
@@ -178,10 +182,11 @@ class LabelIssuesTool(Tool):
         flagged = [i for i in np.flatnonzero(issue_mask) if not blank[i]]
         flagged.sort(key=lambda i: quality[i])
         row_ids = [int(df.index[labels.positions[i]]) for i in flagged]
-        findings += [self._finding(table, plan, label, row_id, labels.classes[labels.codes[i]],
-                                   labels.classes[suggested[i]], float(quality[i]), float(probs[i, suggested[i]]),
-                                   profile.id_candidates)
-                     for i, row_id in zip(flagged[:_FINDINGS_SHOWN], row_ids, strict=False)]
+        if flagged:
+            findings.append(self._finding(
+                table, profile, plan, label, row_ids, [labels.classes[labels.codes[i]] for i in flagged],
+                [labels.classes[suggested[i]] for i in flagged], quality[flagged], probs[flagged, suggested[flagged]],
+                accuracy, baseline, len(labels.codes)))
         findings += self._imbalance(ctx, table, label, counts, too_few)
         changes = self._changes(table, label, findings, row_ids, [labels.classes[suggested[i]] for i in flagged])
         ctx.progress(1.0)
@@ -193,7 +198,7 @@ class LabelIssuesTool(Tool):
                    + ("" if predictable else f" Not judged: the models do no better than the majority class "
                                              f"({baseline:.0%}), so {label} cannot be predicted from these features.")
                    + (f" Left out {', '.join(plan.dropped_copies)}: they repeat the label." if plan.dropped_copies
-                      else ""))
+                      else "") + (guessed or ""))
         return ToolResult(tool=self.name, summary=summary, findings=findings, proposed_changes=changes)
 
     def _probabilities(self, ctx: ToolContext, df: pd.DataFrame, labels: Labels, plan: _Plan,
@@ -221,23 +226,35 @@ class LabelIssuesTool(Tool):
             raise UsageError("nothing to learn the labels from", fix="pass feature_columns or text_column")
         return sum(parts) / len(parts)
 
-    def _finding(self, table: Table, plan: _Plan, label: str, row_id: int, given: object, suggested: object,
-                 quality: float, probability: float, id_columns: list[str]) -> Finding:
-        row = table.df.loc[row_id]
-        where = f"row {row_id}" + "".join(f" ({c}={row[c]})" for c in id_columns[:1])  # ids locate rows for people
-        if plan.text:
-            quoted = f"{where}: \"{_quote(row[plan.text])}\""
-        else:
-            quoted = f"{where}: " + _quote(", ".join(f"{c}={row[c]}" for c in plan.features[:8]))
+    def _finding(self, table: Table, profile: TableProfile, plan: _Plan, label: str, row_ids: list[int],
+                 given: list[object], suggested: list[object], quality: np.ndarray, probability: np.ndarray,
+                 accuracy: float, baseline: float, checked: int) -> Finding:
+        """All suspect labels of one table in one finding (one model, one cause), worst first.
+
+        Severity follows how far the model can be trusted: a model barely better than the majority class
+        disagrees with many correct labels (a noisy outcome such as survival), so its verdicts are "low".
+        """
+        df = table.df
+        evidence = []
+        for row_id, g, s, p in list(zip(row_ids, given, suggested, probability, strict=True))[:_QUOTED]:
+            row = df.loc[row_id]
+            shown = (f"\"{_quote(row[plan.text])}\"" if plan.text
+                     else _quote(", ".join(f"{c}={row[c]}" for c in plan.features[:8])))
+            evidence.append(f"{row_name(df, profile, row_id)}: {label}={g}, probably {s} (p={p:.2f}): {shown}")
+        lift = accuracy - baseline
+        trusted = accuracy >= 0.9 or lift >= 0.3
+        weak = accuracy < 0.8 and lift < 0.15
+        severity = "low" if weak else "high" if trusted and float(quality[0]) < 0.1 else "medium"
         return Finding(
-            tool=self.name, type="label_error", severity="high" if quality < 0.1 else "medium",
-            issue=f"row {row_id} labelled {given!r}, probably {suggested!r}",
-            evidence=[f"row {row_id}: {label}={given}", quoted,
-                      f"model: {suggested} with probability {probability:.2f}"],
-            description=f"Models that never saw this row predict {suggested!r} (p={probability:.2f}); the given "
-                        f"label {given!r} has label quality {quality:.3f}. A wrong label teaches the model the "
-                        "wrong thing and distorts evaluation.",
-            file=table.name, rows=[row_id], columns=[label], score=round(1 - quality, 3))
+            tool=self.name, type="label_error", severity=severity,
+            issue=f"{len(row_ids)} rows of {table.name} are probably mislabelled in {label}",
+            evidence=evidence,
+            description=f"Models that never saw these rows predict another {label} with confidence; the given labels "
+                        f"have label quality {float(quality[0]):.3f} to {float(quality[-1]):.3f}. The models are "
+                        f"{accuracy:.0%} accurate out of sample (majority class {baseline:.0%}) on {checked} rows"
+                        + (", too weak to be sure of any single verdict" if weak else "")
+                        + ". A wrong label teaches the model the wrong thing and distorts evaluation.",
+            file=table.name, rows=row_ids, columns=[label], score=round(float(1 - quality[:_QUOTED].mean()), 3))
 
     def _unlabelled(self, table: Table, label: str) -> list[Finding]:
         missing = table.df.index[table.df[label].isna()]
@@ -267,17 +284,14 @@ class LabelIssuesTool(Tool):
                                 f"report per-class metrics.{unchecked}",
                     file=table.name, columns=[label], score=round(1 - n / total / _RARE_SHARE, 3)))
         ratio = counts.min() / counts.max()
-        for doc, text in ctx.dataset.documents.items():
-            for line in text.splitlines():
-                if _BALANCED_CLAIM.search(line) and ratio < 0.5:
-                    findings.append(Finding(
-                        tool=self.name, type="class_imbalance", severity="high",
-                        issue=f"{doc} says the classes are balanced; {label} is not",
-                        evidence=[line.strip()[:200], *evidence[:6]],
-                        description=f"The smallest class has {ratio:.0%} of the largest one's rows. Readers who "
-                                    "trust the card will misread accuracy figures.",
-                        file=doc, columns=[label], score=round(1 - ratio, 3)))
-                    break
+        for quote in ctx.profile.docs.balanced[:1] if ratio < 0.5 else []:
+            findings.append(Finding(
+                tool=self.name, type="class_imbalance", severity="high",
+                issue=f"{quote.file} says the classes are balanced; {label} is not",
+                evidence=[quote.text[:200], *evidence[:6]],
+                description=f"The smallest class has {ratio:.0%} of the largest one's rows. Readers who "
+                            "trust the card will misread accuracy figures.",
+                file=quote.file, columns=[label], score=round(1 - ratio, 3)))
         return findings
 
     def _changes(self, table: Table, label: str, findings: list[Finding], row_ids: list[int],

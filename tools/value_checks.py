@@ -157,31 +157,101 @@ def inconsistent_formats(table: Table, profile: TableProfile) -> list[Finding]:
     return out
 
 
+def _stump_accuracy(values: pd.Series, labels: pd.Series) -> float:
+    """Out-of-sample accuracy of the best thresholds on one numeric feature (a small tree, 3-fold)."""
+    from sklearn.model_selection import cross_val_score  # imported here: slow, and only this check needs it
+    from sklearn.tree import DecisionTreeClassifier
+
+    x = values.to_numpy(dtype=float).reshape(-1, 1)
+    y = labels.astype(str).to_numpy()
+    leaves = max(2, 2 * labels.nunique())
+    if pd.Series(y).value_counts().min() < 3:
+        return 0.0
+    model = DecisionTreeClassifier(max_leaf_nodes=leaves, min_samples_leaf=3, random_state=0)
+    return float(cross_val_score(model, x, y, cv=3).mean())
+
+
+def _leak(table: Table, col: str, label: str, issue: str, evidence: list[str], separation: float,
+          rows: list[int]) -> Finding:
+    return _finding(table, col, "leakage", "high", issue, [col, label, *evidence],
+                    f"{col} gives {label} away: a code of it, or something recorded after the outcome. A model "
+                    "trained on it scores well here and fails in use, where the value is not yet known.",
+                    rows, round(separation, 3))
+
+
+def _defined_for_one_class(df: pd.DataFrame, col: str, label: str) -> tuple[str, float, str] | None:
+    """A value present (or non-zero) for one class only: recorded because of the outcome."""
+    series = df[col]
+    numbers = pd.to_numeric(series, errors="coerce")
+    masks = {"present": series.notna()}
+    if numbers.notna().mean() > 0.9:
+        masks["non-zero"] = numbers.fillna(0) != 0
+    for what, mask in masks.items():
+        if mask.all() or not mask.any():
+            continue
+        by_class = mask.groupby(df[label], observed=True).mean()
+        top = by_class.idxmax()
+        rest = by_class.drop(top)
+        counts = df[label].value_counts()
+        if by_class[top] >= 0.9 and (rest <= 0.02).all() and counts[top] >= 5 and counts.drop(top).sum() >= 5:
+            return what, float(by_class[top] - rest.max()), str(top)
+    return None
+
+
 def target_leakage(table: Table, profile: TableProfile, label: str | None) -> list[Finding]:
-    """A single feature that predicts the label almost perfectly, while not being an id or the label itself."""
+    """A single feature that gives the label away: a code of it, or a value recorded after the outcome.
+
+    Three signs, each ranked by how cleanly it separates the classes: a categorical value that maps to one
+    class; a number whose best thresholds separate the classes almost perfectly out of sample; a value that
+    is present (or non-zero) for one class only. Merely strong features stay below the 0.98 bar.
+    """
     if not label or label not in table.df.columns:
         return []
     df = table.df[table.df[label].notna()]
-    if len(df) < 30:
+    if len(df) < 30 or df[label].nunique() > 20:
         return []
     out = []
     base = df[label].value_counts(normalize=True).iloc[0]
+    if base >= 0.9:
+        return []
+    sample = df.sample(min(len(df), 20_000), random_state=0) if len(df) > 20_000 else df
+    roles = {r.column: r.role for r in profile.roles}
     for c in profile.columns:
-        if c.name == label or c.kind in ("id", "empty", "constant", "text"):
+        if c.name == label or c.kind in ("id", "empty", "constant", "text") or roles.get(c.name) in ("id", "split"):
             continue
-        feature = df[c.name]
-        # Leakage is a code or a recording of the label: few distinct values, each (nearly) always one class.
-        # A continuous measurement that separates classes well is just a good feature, so none is binned.
-        if feature.nunique() > max(50, 3 * df[label].nunique()) or feature.nunique() > len(df) / 5:
-            continue  # with few rows per value, any feature "predicts" the label
-        accuracy = df.groupby(feature, observed=True)[label].agg(lambda s: s.value_counts().iloc[0]).sum() / len(df)
-        if accuracy >= 0.99 and base < 0.9:
-            out.append(_finding(table, c.name, "leakage", "high",
-                                f"{c.name} predicts {label} almost perfectly ({accuracy:.1%})",
-                                [c.name, label, f"{accuracy:.1%} of rows follow the value of {c.name}"],
-                                f"{c.name} gives the label away (a code of it, or information recorded after the "
-                                "outcome); a model trained on it will not generalise.", [], accuracy))
-    return out
+        feature = sample[c.name]
+        if (one_class := _defined_for_one_class(sample, c.name, label)) is not None:
+            what, separation, cls = one_class
+            rows = _rows(df[c.name], df[label].astype(str) == cls)[:50]
+            example = df.loc[df[label].astype(str) == cls, c.name].dropna().head(3)
+            out.append(_leak(table, c.name, label, f"{c.name} is {what} only when {label} is {cls!r}",
+                             [f"row {r}: {c.name} = {v}, {label} = {df.at[r, label]}" for r, v in example.items()]
+                             + [f"{what} in {separation:.0%} more rows of {label} = {cls!r} than of any other class"],
+                             separation, rows))
+            continue
+        distinct = feature.nunique()
+        if distinct <= max(50, 3 * df[label].nunique()) and distinct <= len(sample) / 5:
+            accuracy = sample.groupby(feature, observed=True)[label].agg(
+                lambda s: s.value_counts().iloc[0]).sum() / len(sample)
+            if accuracy >= 0.99:
+                mapping = sample.groupby(feature, observed=True)[label].agg(lambda s: s.value_counts().index[0])
+                out.append(_leak(table, c.name, label, f"{c.name} predicts {label} almost perfectly ({accuracy:.1%})",
+                                 [f"{accuracy:.1%} of rows follow the value of {c.name}",
+                                  *[f"{c.name} = {v} → {label} = {k}" for v, k in mapping.head(3).items()]],
+                                 accuracy, []))
+        elif c.kind == "numeric":
+            present = sample[[c.name, label]].dropna()
+            if len(present) < 30:
+                continue
+            accuracy = _stump_accuracy(present[c.name], present[label])
+            if accuracy >= 0.98 and accuracy - base >= 0.2:
+                spans = present.groupby(label, observed=True)[c.name].agg(["min", "max"])
+                out.append(_leak(table, c.name, label,
+                                 f"{c.name} alone separates {label} ({accuracy:.1%} out of sample, majority class "
+                                 f"{base:.0%})",
+                                 [f"{label} = {k}: {c.name} from {v['min']:g} to {v['max']:g}"
+                                  for k, v in spans.head(4).iterrows()], accuracy, []))
+    return sorted(out, key=lambda f: -(f.score or 0))
 
 
 @register

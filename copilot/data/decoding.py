@@ -60,10 +60,33 @@ def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> tuple[
         raise DataError(
             f"undecodable bytes: invalid UTF-8 byte 0x{bad:02x} on line {_line_of(data, utf8_error.start)}",
             file=path, fix="re-save the file as UTF-8 or pass --encoding")
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None or best.encoding is None:
         raise DataError(
             f"undecodable bytes: not UTF-8 (byte 0x{data[utf8_error.start]:02x} on line "
             f"{_line_of(data, utf8_error.start)}) and no other encoding fits",
             file=path, fix="re-save the file as UTF-8 or pass --encoding")
-    return str(best), best.encoding
+    western = _western(data, [r.encoding for r in results])
+    return (western, "cp1252") if western is not None else (str(best), best.encoding)
+
+
+_WESTERN_SYMBOLS = set("€‚„…†‡‰‹›‘’“”•–—˜™«»°£¥©®±´µ¶·¸º¼½¾×÷¡¢¤¦§¨ª¬\xa0")  # not ¹ ² ³ ¿: cp1250 letters
+
+
+def _western(data: bytes, candidates: list[str]) -> str | None:
+    """cp1252 when it is among the equally good readings and every non-ASCII character it gives is a letter or
+    common punctuation.
+
+    charset-normalizer ranks single-byte code pages that read a short file equally well in an arbitrary order
+    (a Latin-1 "São" comes out as cp1250 "Săo"); Western European text is by far the most common case, and
+    Central European text read as cp1252 shows symbols ("³", "¹") where its letters should be, so it is kept.
+    """
+    if "cp1252" not in candidates:
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    odd = [ch for ch in text if ord(ch) > 127 and not ch.isalpha() and ch not in _WESTERN_SYMBOLS]
+    return text if not odd else None

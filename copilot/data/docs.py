@@ -47,16 +47,16 @@ _LICENSES = {
     "all-rights-reserved": r"\ball rights reserved\b|\bnot for (re)?distribution\b",
     "research-only": r"\b(research|academic|non-commercial) (use )?only\b",
 }
-_TARGET_WORDS = r"(?:target|label|outcome|response(?: variable)?|dependent variable|class(?: label)?|ground truth|" \
-                r"prediction target|variable to predict|y variable)"
-_TARGET_IS = re.compile(rf"\b(?:the\s+)?{_TARGET_WORDS}(?:\s+(?:column|variable|field|attribute))?"
-                        r"\s*(?:is|:|=|is the column)\s*[`'\"*]*(?P<col>[\w .\-/]+?)[`'\"*]*(?=[\s,.;:()]|$)", re.I)
-_IS_TARGET = re.compile(rf"[`'\"*]*(?P<col>[\w.\-/]+)[`'\"*]*\s+(?:\([^)]*\)\s*)?(?:is|serves as|is used as)\s+"
-                        rf"(?:the\s+)?(?:(?:binary|multi-?class|main|primary|classification)\s+)?{_TARGET_WORDS}\b",
-                        re.I)
-_PREDICT = re.compile(r"\b(?:predict|predicting|classify|classifying|forecast|forecasting|estimate)\s+"
-                      r"(?:the\s+|whether\s+|which\s+)?[`'\"*]*(?P<col>[\w.\-/]+)[`'\"*]*", re.I)
-_DESCRIBES_TARGET = re.compile(rf"\b(?:the\s+)?(?:{_TARGET_WORDS}|to be predicted|what (?:we|you) predict)\b", re.I)
+# Words that make a sentence a statement about the target; the column is then found among the real columns
+# the sentence mentions (a regex capture of "the word after 'is'" reads "The response is the diameter" as "the").
+_TARGET_WORD = re.compile(r"\b(target|label|outcome|response(?: variable)?|dependent variable|class (?:label|variable)|"
+                          r"ground truth|prediction target|variable to predict|predict(?:s|ing|ed)?|classify(?:ing)?|"
+                          r"forecast(?:ing)?)\b", re.I)
+_POINTS_RIGHT = re.compile(r"^\s*(?:(?:column|variable|field|attribute)\s*)?(?:is|:|=|,|\(|was|measured|of interest|"
+                           r"indicates|records|which|whether|who|how|the)", re.I)
+# In a column's own description, only unambiguous words: "class" or "response" alone describe many features.
+_DESCRIBES_TARGET = re.compile(r"\b(target|outcome|dependent variable|response variable|label to predict|"
+                               r"to be predicted|prediction target|ground truth|class label)\b", re.I)
 _VALUE_MEANING = re.compile(r"(?:^|[\s(,;])[`'\"]?(?P<value>-?[\w.]{1,12})[`'\"]?\s*(?:=|:|→|->|means|for)\s*"
                             r"[`'\"]?(?P<meaning>[A-Za-z][\w\- /']{0,40}?)[`'\"]?(?=\s*(?:[,;)]|$|\band\b|\bor\b))",
                             re.I)
@@ -82,7 +82,8 @@ _ASSERTIONS: dict[AssertionKind, re.Pattern[str]] = {
                            r"(?:is|are) complete(?: with no gaps)?\b|without (?:any )?missing values|"
                            r"no values? (?:are|is) missing|fully populated)", re.I),
 }
-_NEGATED = re.compile(r"\b(not|never|no longer|isn't|aren't|wasn't|weren't|without being|un)\s*$", re.I)
+_NEGATED = re.compile(r"\b(not|never|no longer|isn't|aren't|wasn't|weren't|hasn't|haven't|without)\b(\s+\w+){0,2}\s*$",
+                      re.I)
 _SPLIT_GROUPED = re.compile(r"\b(group(?:ed)?[- ]?(?:split|k-?fold|by|on)?|split (?:by|on|per|according to)|"
                             r"(?:no|none of the|the same) \w+ (?:appears?|occurs?|is) in (?:both|more than one)|"
                             r"disjoint|non-overlapping|held[- ]out \w+s\b|unseen \w+s\b|leave-\w+-out)", re.I)
@@ -184,11 +185,14 @@ def _clean(text: str) -> str:
 
 
 def _sentences(text: str) -> Iterator[str]:
+    in_code = False
     for line in text.splitlines():
         line = line.strip()
-        if not line or line.startswith("```"):
+        if line.startswith(("```", "~~~")):
+            in_code = not in_code  # code examples mention columns without stating anything about them
             continue
-        yield from (s for s in _SENTENCE.split(line) if s.strip())
+        if line and not in_code:
+            yield from (s for s in _SENTENCE.split(line) if s.strip())
 
 
 def _front_matter(text: str) -> tuple[dict, str]:
@@ -245,18 +249,17 @@ def _column_doc(name: str, description: str, quote: Quote, block: str) -> Column
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, columns: list[str]) -> None:
         self.doc = Documentation()
+        self.columns = {normalise_name(c): c for c in columns if normalise_name(c)}
 
     # --- prose -----------------------------------------------------------------------------------------
     def prose(self, file: str, text: str) -> None:
         for sentence in _sentences(text):
             quote = Quote(file=file, text=sentence.strip()[:300])
             plain = _clean(sentence)
-            for pattern in (_TARGET_IS, _IS_TARGET, _PREDICT):
-                for m in pattern.finditer(plain):
-                    strength = 0.9 if pattern is not _PREDICT else 0.75
-                    self.doc.targets.append(TargetClaim(column=m.group("col").strip(), quote=quote, strength=strength))
+            if not (_LIST_ITEM.match(sentence) or _TABLE_ROW.match(sentence)):  # column lists are read apart
+                self._targets(plain, sentence, quote)
             for kind, pattern in _ASSERTIONS.items():
                 m = pattern.search(plain)
                 if m and not _NEGATED.search(plain[: m.start()]):
@@ -277,6 +280,34 @@ class _Reader:
                 self.doc.counts.append(CountClaim(count=_NUMBER_WORDS.get(word) or int(word), what="classes",
                                                   quote=quote))
         self.licenses(file, text)
+
+    def _targets(self, plain: str, raw: str, quote: Quote) -> None:
+        """The column a target sentence names: a `quoted` column first, else the first one on the side of the
+        target word that the sentence points to ("the outcome is X" → right; "X is the response" → left)."""
+        if not self.columns or not (m := _TARGET_WORD.search(plain)):
+            return
+        quoted = [c for c in (normalise_name(q) for q in re.findall(r"`([^`]+)`", raw)) if c in self.columns]
+        if len(set(quoted)) == 1:
+            self.doc.targets.append(TargetClaim(column=self.columns[quoted[0]], quote=quote, strength=0.95))
+            return
+        right, left = plain[m.end():], plain[: m.start()]
+        clause = re.split(r"[;:,(]\s", left)[-1] if left else ""
+        side = right if _POINTS_RIGHT.match(right) or not clause.strip() else clause
+        found = self._mentions(side)
+        if found:
+            strength = 0.9 if len(set(found)) == 1 else 0.75
+            self.doc.targets.append(TargetClaim(column=found[0], quote=quote, strength=strength))
+
+    def _mentions(self, text: str) -> list[str]:
+        """Real columns named in `text`, in order of appearance (names compared like `normalise_name`)."""
+        words = re.findall(r"[\w.\-]+", text)
+        found = []
+        for size in (3, 2, 1):  # "body mass g" before "mass"
+            for i in range(len(words) - size + 1):
+                key = normalise_name("".join(words[i:i + size]))
+                if key in self.columns and key not in {normalise_name(f) for _, f in found}:
+                    found.append((i, self.columns[key]))
+        return [name for _, name in sorted(found)]
 
     def _split(self, sentence: str, quote: Quote) -> None:
         if not _SPLIT_WORDS.search(sentence):
@@ -341,7 +372,8 @@ class _Reader:
         quote_of = _quoter(file, raw)
         for path, key, value in _walk(data):
             k = key.lower()
-            if k in _TARGET_KEYS and isinstance(value, str) and path[-2:-1] != ("features",):
+            in_target = any(p.lower() in _TARGET_KEYS for p in path[:-1]) and k in ("column", "name", "field")
+            if (k in _TARGET_KEYS or in_target) and isinstance(value, str) and path[-2:-1] != ("features",):
                 self.doc.targets.append(TargetClaim(column=value, quote=quote_of(key, value), strength=0.95))
             elif k in _LICENSE_KEYS and isinstance(value, str | list):
                 for item in value if isinstance(value, list) else [value]:
@@ -461,9 +493,12 @@ def _quoter(file: str, raw: str):
     return quote
 
 
-def read_documentation(documents: dict[str, str]) -> Documentation:
-    """Claims from every document of a dataset: cards, metadata files, LICENSE files."""
-    reader = _Reader()
+def read_documentation(documents: dict[str, str], columns: list[str] | tuple[str, ...] = ()) -> Documentation:
+    """Claims from every document of a dataset: cards, metadata files, LICENSE files.
+
+    `columns` (of every table) lets prose name the target; without them only structured keys do.
+    """
+    reader = _Reader(list(columns))
     for name, text in sorted(documents.items()):
         lower = name.lower()
         if lower.endswith((".json", ".yaml", ".yml")):

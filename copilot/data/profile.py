@@ -122,7 +122,8 @@ def _column_kind(present: pd.Series, series: pd.Series, name: str, rows: int,
     if distinct == len(present) and (_ID_NAMES.search(name) or (mean_len < 40 and " " not in
                                                                  "".join(as_text.head(50)))):
         return "id", mean_len, non_numeric
-    if mean_len >= 30 or as_text.str.count(" ").mean() >= 4:
+    # Long values are free text unless a few of them repeat over many rows: then they are long class names.
+    if (mean_len >= 30 or as_text.str.count(" ").mean() >= 4) and distinct >= min(20, len(present) / 2):
         return "text", mean_len, non_numeric
     return "categorical", mean_len, non_numeric
 
@@ -157,7 +158,7 @@ def profile_table(table: Table, docs: Documentation | None = None) -> TableProfi
 
 def profile_dataset(dataset: Dataset) -> DatasetProfile:
     """Documentation first: what it says about targets, splits and columns decides the roles."""
-    docs = read_documentation(dataset.documents)
+    docs = read_documentation(dataset.documents, [c for t in dataset.tables.values() for c in t.columns])
     tables = [profile_table(t, docs) for t in dataset.tables.values()]
     return DatasetProfile(
         name=dataset.name, tables=tables, documents=sorted(dataset.documents),

@@ -10,6 +10,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from copilot.data.docs import normalise_name
+from copilot.data.roles import index_like
 
 if TYPE_CHECKING:
     from copilot.data.profile import TableProfile
@@ -63,15 +64,17 @@ def find_relations(tables: dict[str, Table], profiles: list[TableProfile]) -> li
     relations: list[Relation] = []
     for ref_name, ref_table in tables.items():
         ref_profile = by_name[ref_name]
+        # Row numbers (R's rownames, a saved pandas index) are unique too, but refer to nothing.
         keys = [c for c in ref_profile.columns if c.kind in _KEY_KINDS and c.missing == 0
-                and c.distinct == ref_profile.rows and ref_profile.rows >= 2]
+                and c.distinct == ref_profile.rows and ref_profile.rows >= 2 and not index_like(ref_table.df[c.name])]
         for key in keys:
             key_values: set[str] | None = None
             for name, table in tables.items():
                 if name == ref_name or family(name) == family(ref_name):
                     continue
                 for col in by_name[name].columns:
-                    if col.kind not in _KEY_KINDS or not _names_match(col.name, ref_name, key.name):
+                    if col.kind not in _KEY_KINDS or not _names_match(col.name, ref_name, key.name) \
+                            or index_like(table.df[col.name]):
                         continue
                     if key_values is None:
                         key_values = _values(ref_table.df[key.name])

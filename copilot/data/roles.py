@@ -20,7 +20,7 @@ CONFIDENT = 0.5  # a target below this is a guess: label checks do not run on it
 
 _LABEL_NAMES = re.compile(
     r"^(label|labels|target|class|classes|y|category|sentiment|outcome|species|diagnosis|grade|"
-    r"quality|survived|answer|gold|tag|intent|rating|stance|verdict|response|result|status)$|"
+    r"quality|survived|answer|gold|tag|intent|rating|stance|verdict|response|result)$|"
     r"(_label|_class|_target|_outcome)$|^(is_|has_)?(target|label)_", re.IGNORECASE)
 _ID_NAMES = re.compile(r"(^id$|_id$|^id_|uuid|guid|^index$|^key$|^rownames$|^unnamed: ?\d+$|^\.\.\.\d+$|^row_?(id|num|"
                        r"number)?$|^record_?(id|no)?$|^(serial|seq)(_?no)?$)", re.IGNORECASE)
@@ -50,7 +50,7 @@ def _quote(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _index_like(series: pd.Series) -> bool:
+def index_like(series: pd.Series) -> bool:
     """0..n-1 or 1..n in order: a row number written out by R or pandas, not a measurement."""
     if not pd.api.types.is_integer_dtype(series) or series.isna().any() or len(series) < 3:
         return False
@@ -127,8 +127,8 @@ def infer_roles(df: pd.DataFrame, kinds: dict[str, str], docs: Documentation) ->
             roles.append(ColumnRole(column=name, role="split", confidence=0.9,
                                     reason="values are split names (train/test/…)"))
             continue
-        if _index_like(series) or (_ID_NAMES.search(name) and distinct == rows and kind != "text"):
-            why = "numbers the rows 0..n-1 / 1..n" if _index_like(series) else "named like an id, unique per row"
+        if index_like(series) or (_ID_NAMES.search(name) and distinct == rows and kind != "text"):
+            why = "numbers the rows 0..n-1 / 1..n" if index_like(series) else "named like an id, unique per row"
             roles.append(ColumnRole(column=name, role="id", confidence=0.9, reason=why))
             continue
         if _time_like(series, name):
@@ -154,7 +154,8 @@ def infer_roles(df: pd.DataFrame, kinds: dict[str, str], docs: Documentation) ->
         elif position == len(columns) - 1 and kind in ("categorical", "boolean") and 2 <= distinct <= 20 \
                 and not described:
             numeric = pd.api.types.is_numeric_dtype(series)
-            target_scores.append((0.4 if numeric or kind == "boolean" else 0.5, name,
+            # A convention, not evidence: below the bar, so a feature that happens to come last is not judged.
+            target_scores.append((0.3 if numeric or kind == "boolean" else 0.45, name,
                                   f"the last column, {distinct} classes"))
         elif kind in ("categorical", "boolean") and 2 <= distinct <= max(2, min(50, rows // 5)):
             target_scores.append((0.2, name, f"{distinct} categories"))

@@ -39,19 +39,21 @@ def _edit_words(text: str, share: float, seed: int) -> str:
 def test_exact_duplicates_keep_the_first(penguins_with_dups: Path, penguins: pd.DataFrame) -> None:
     result = _run(penguins_with_dups)
     n = len(penguins)
-    assert sorted(f.rows for f in result.findings) == [[5, n], [9, n + 1]]
+    (finding,) = result.findings  # one cause, one finding: both groups in it
+    assert finding.rows == [5, n, 9, n + 1] and finding.issue.startswith("2 groups of duplicate rows")
+    assert "groups: 5, 344; 9, 345" in finding.description
     (change,) = result.proposed_changes
     assert change.kind == "drop_rows" and change.operation.row_ids == [n, n + 1]
     assert all(r.after is None for r in change.preview.sample)
-    assert any(e.startswith("rows 5, 344") for f in result.findings for e in f.evidence)
-    assert "no text column" in result.summary
+    assert finding.evidence[0].startswith("row 5: species=Adelie, island=Torgersen")  # the row's own values
 
 
 def test_missing_values_match_and_column_subsets(tmp_path: Path, penguins: pd.DataFrame) -> None:
     path = tmp_path / "p.csv"
     pd.concat([penguins, penguins.iloc[[3]]]).to_csv(path, index=False)  # row 3 is mostly empty
     assert [f.rows for f in _run(path).findings] == [[3, len(penguins)]]
-    assert len(_run(path, columns=["species", "island"]).findings) == 5  # 5 (species, island) pairs
+    (pairs,) = _run(path, columns=["species", "island"]).findings
+    assert pairs.issue.startswith("5 groups of duplicate rows")  # 5 (species, island) pairs
     with pytest.raises(UsageError, match="no column 'spices'"):
         _run(path, columns=["spices"])
 
@@ -75,10 +77,11 @@ def test_near_duplicates_with_edited_words(tmp_path: Path, reviews: pd.DataFrame
     df.to_csv(tmp_path / "r.csv", index=False)
     expected = sorted([i, len(reviews) + k] for k, i in enumerate(planted))
     result = _run(tmp_path / "r.csv", ngram=3, threshold=0.6)
-    found = sorted(f.rows for f in result.findings)
+    (finding,) = result.findings
+    found = sorted(finding.rows[i:i + 2] for i in range(0, len(finding.rows), 2))
     assert found == expected
-    assert all(f.columns == ["review"] and "near-identical" in f.description for f in result.findings)
-    assert result.findings[0].evidence[0].startswith("row ")
+    assert finding.columns == ["review"] and "near-identical" in finding.description
+    assert finding.evidence[0].startswith("row ")
 
 
 def test_keep_policies_and_conflicting_labels(tmp_path: Path, reviews: pd.DataFrame) -> None:
@@ -92,7 +95,7 @@ def test_keep_policies_and_conflicting_labels(tmp_path: Path, reviews: pd.DataFr
     assert kept == {"first": [0], "longest": [1], "most_complete": [0], "best_label": [0]}
     finding = by_keep["first"].findings[0]
     assert finding.severity == "high" and "conflicting labels" in finding.issue
-    assert "neg vs pos" in finding.description
+    assert any("label: neg vs pos" in e for e in finding.evidence)
 
 
 def test_leakage_across_splits(tmp_path: Path, reviews: pd.DataFrame) -> None:

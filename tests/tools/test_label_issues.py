@@ -30,7 +30,7 @@ def _flip(df: pd.DataFrame, column: str, n: int, seed: int) -> list[int]:
 
 
 def _label_errors(result) -> list[int]:
-    return sorted(f.rows[0] for f in result.findings if f.type == "label_error")
+    return sorted(r for f in result.findings if f.type == "label_error" for r in f.rows)
 
 
 def test_finds_flips_in_penguins_and_proposes_relabel_and_drop(tmp_path: Path, penguins: pd.DataFrame) -> None:
@@ -45,9 +45,10 @@ def test_finds_flips_in_penguins_and_proposes_relabel_and_drop(tmp_path: Path, p
     assert relabel.kind == "relabel" and drop.kind == "drop_rows"
     fixes = {u.row_id: u.value for u in relabel.operation.updates}
     assert sum(fixes[r] == original[r] for r in flipped if r in fixes) >= 14  # suggests the true species
-    finding = next(f for f in result.findings if f.type == "label_error")
+    (finding,) = [f for f in result.findings if f.type == "label_error"]  # one model, one finding
     assert finding.evidence[0].startswith(f"row {finding.rows[0]}: species=")
-    assert "probably" in finding.issue and 0 <= finding.score <= 1
+    assert "probably mislabelled" in finding.issue and 0 <= finding.score <= 1
+    assert finding.severity == "high" and "accurate out of sample" in finding.description
 
 
 def test_wine_with_numeric_labels_keeps_their_type(tmp_path: Path) -> None:
@@ -69,9 +70,10 @@ def test_text_labels_from_reviews(tmp_path: Path) -> None:
     flagged = set(result.proposed_changes[1].operation.row_ids)
     assert len(flagged & set(flipped)) >= 0.45 * len(flipped)
     assert len(flagged & set(flipped)) / len(flagged) >= 0.12  # 3× the base rate
-    top = _label_errors(result)  # the 50 most likely, shown as findings
+    finding = next(f for f in result.findings if f.type == "label_error")
+    top = finding.rows[:50]  # the 50 most likely come first
     assert len(set(top) & set(flipped)) / len(top) >= 0.2
-    assert next(f for f in result.findings if f.type == "label_error").evidence[1].startswith("row ")
+    assert finding.evidence[1].startswith("row ")
 
 
 def test_user_pred_probs_columns(tmp_path: Path, penguins: pd.DataFrame) -> None:
