@@ -31,6 +31,7 @@ from copilot.worker import narrate
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolContext, ToolRegistry
 from tools.contracts import ProposedChange, ToolResult
+from tools.focus import focus_from_goal
 
 _MAX_PARALLEL = 4
 
@@ -110,6 +111,8 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
                 update["model_down"] = planner.failed
         else:
             plan = RulePlanner(context.registry).plan(state["goal"], profile, state.get("overrides"))
+        if not plan.focus:
+            plan.focus = focus_from_goal(state["goal"], profile)
     context.events.on_plan(plan)
     return {"plan": plan.model_dump(), "usage": usage, **update}
 
@@ -141,7 +144,7 @@ def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str,
     done = {r["step"] for r in state.get("results", [])}
     pending = Plan(goal=plan.goal, steps=[s for s in plan.steps if s.id not in done])
     llm = _model(state, runtime.context)
-    ctx = runtime.context.tool_context()
+    ctx = runtime.context.tool_context().focused(plan.focus)
     results: list[dict[str, Any]] = []
     earlier = list(state.get("results", []))
     for level in pending.levels_after(done) if pending.steps else []:

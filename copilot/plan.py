@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tools.focus import Focus
+
 
 class Step(BaseModel):
     id: str
@@ -20,6 +22,7 @@ class Plan(BaseModel):
     steps: list[Step] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="what the planner could not do, and why")
     planner: str = "rules"
+    focus: Focus = Field(default_factory=Focus, description="files, columns and problem kinds the goal names")
 
     def levels(self) -> list[list[Step]]:
         """Steps grouped so that each group depends only on earlier groups (run a group in parallel)."""

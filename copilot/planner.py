@@ -14,6 +14,7 @@ from typing import Any
 from copilot.data.profile import DatasetProfile, TableProfile
 from copilot.plan import Plan, Step
 from tools.base import REGISTRY, ToolRegistry
+from tools.focus import Focus, focus_from_goal
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ INTENTS: tuple[Intent, ...] = (
     Intent("card", (r"\bcard\b", r"\bdatasheet", r"\bcroissant", r"\bdocument(ation|ing)?\b", r"\breadme\b"),
            ("card",), "write a dataset card (Hugging Face card, Croissant)", "write the card"),
 )
+# Checks an audit adds when the goal points at their kind, even where they would not run on their own
+# (label checks on a table whose target is only a guess).
+_FOCUSED_TOOLS = {"label": "label_issues", "contamination": "contamination"}
+# Arguments a tool gets when the goal points at a kind: (kind, tool) → args.
+_FOCUSED_ARGS = {("duplicate", "duplicates"): {"ngram": 1, "threshold": 0.7}}  # benchmarked: catches ~10% edits
 _LAST_INTENTS = {"card"}  # these read what the other steps found
 LAST_TOOLS = frozenset(t for i in INTENTS if i.name in _LAST_INTENTS for t in i.tools)  # run after all others
 
@@ -67,10 +73,13 @@ class RulePlanner:
             return Plan(goal=goal, notes=[self.help_text()])
         tools: list[tuple[str, str]] = []  # (tool, why)
         notes: list[str] = []
+        focus = focus_from_goal(goal, profile)
         for intent in intents:
             if intent.name == "audit":
                 tools += [(t.name, "part of the full audit") for t in self.registry.all()
                           if t.in_audit and t.applies(profile)]
+                tools += [(t, f"the goal points at {kind}") for kind, t in _FOCUSED_TOOLS.items()
+                          if focus.on(kind=kind) and t in self.registry]
                 continue
             available = [t for t in intent.tools if t in self.registry]
             if available:
@@ -86,20 +95,27 @@ class RulePlanner:
         steps: list[Step] = []
         for name, why in seen.items():
             depends = [s.id for s in steps] if name in LAST_TOOLS else []
-            steps.append(Step(id=f"s{len(steps) + 1}", tool=name, args=self._args_for(name, goal, profile, overrides),
+            steps.append(Step(id=f"s{len(steps) + 1}", tool=name,
+                              args=self._args_for(name, goal, profile, overrides, focus),
                               rationale=why, depends_on=depends))
-        return Plan(goal=goal, steps=steps, notes=notes)
+        return Plan(goal=goal, steps=steps, notes=notes, focus=focus)
 
-    def _args_for(self, tool_name: str, goal: str, profile: DatasetProfile,
-                  overrides: dict[str, Any]) -> dict[str, Any]:
+    def _args_for(self, tool_name: str, goal: str, profile: DatasetProfile, overrides: dict[str, Any],
+                  focus: Focus | None = None) -> dict[str, Any]:
         fields = self.registry.get(tool_name).Args.model_fields
         primary = _primary_table(profile)
+        focus = focus or Focus()
+        # A goal that names a label candidate ("are the labels in grade right?") chooses the label.
+        named = [c for c in focus.columns if primary and c in primary.label_candidates]
         inferred: dict[str, Any] = {
-            "label_column": primary.likely_label if primary else None,
+            "label_column": named[0] if named else primary.likely_label if primary else None,
             "text_column": primary.text_candidates[0] if primary and primary.text_candidates else None,
             "id_column": primary.id_candidates[0] if primary and primary.id_candidates else None,
             "splits": profile.splits or None,
         }
+        for (kind, tool), args in _FOCUSED_ARGS.items():
+            if tool == tool_name and focus.on(kind=kind):
+                inferred.update(args)
         inferred.update(self.registry.get(tool_name).goal_args(goal))
         inferred.update(overrides)
         return {k: v for k, v in inferred.items() if k in fields and v is not None}

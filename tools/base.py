@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from copilot.data import Dataset, DatasetProfile, Table, profile_dataset
 from copilot.errors import UsageError
 from tools.contracts import ToolResult
+from tools.focus import Focus
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -36,6 +37,7 @@ class ToolContext:
     llm: BaseChatModel | None = None  # a configured chat model, for tools that can use one (a judge)
     history: list[dict] = field(default_factory=list)  # the workspace's audit log, oldest first
     prior_results: list[ToolResult] = field(default_factory=list)  # results of the steps this one depends on
+    focus: Focus = field(default_factory=Focus)  # what the goal points at: checks look harder there
 
     @property
     def profile(self) -> DatasetProfile:
@@ -46,6 +48,10 @@ class ToolContext:
     def with_progress(self, progress: ProgressCallback) -> ToolContext:
         """The same data and profile, reporting progress elsewhere (one context per step)."""
         return replace(self, progress=progress, _profile=self.profile)
+
+    def focused(self, focus: Focus) -> ToolContext:
+        """The same data and profile, with the goal's focus."""
+        return replace(self, focus=focus, _profile=self.profile)
 
     def tables(self, name: str | None) -> list[Table]:
         """The named table, or every table when `name` is None."""

@@ -252,7 +252,7 @@ def _incomplete(tool: str, profile: DatasetProfile, quote: Quote) -> Finding | N
                     columns=[col for _, col, _ in worst], type_="missing_values")
 
 
-def license_findings(tool: str, dataset: Dataset, docs: Documentation) -> list[Finding]:
+def license_findings(tool: str, dataset: Dataset, docs: Documentation, asked: bool = False) -> list[Finding]:
     """Licenses that differ between files (README vs LICENSE vs metadata), or none anywhere."""
     by_file: dict[str, set[str]] = {}
     for lic, quotes in docs.licenses.items():
@@ -268,7 +268,7 @@ def license_findings(tool: str, dataset: Dataset, docs: Documentation) -> list[F
                         file=quotes[0].file, score=1.0,
                         description="Conflicting licenses leave users unsure what they may do with the data.")]
     if not docs.licenses and dataset.root.is_dir():
-        return [Finding(tool=tool, type="license", severity="low", issue="no license found",
+        return [Finding(tool=tool, type="license", severity="medium" if asked else "low", issue="no license found",
                         evidence=[", ".join(sorted(dataset.documents)) or "no documents"],
                         file=next(iter(sorted(dataset.documents)), None),
                         description="Without a license nobody may legally reuse the data.")]
@@ -291,5 +291,5 @@ def documentation_findings(ctx: ToolContext, tool: str) -> list[Finding]:
                                 file=first.name if first else None, columns=first.columns[:12] if first else [],
                                 description="Without a README or datacard, users cannot know what the columns mean, "
                                             "where the data comes from, its license or its limits."))
-    findings += license_findings(tool, dataset, profile.docs)
+    findings += license_findings(tool, dataset, profile.docs, asked=ctx.focus.on(kind="license"))
     return findings

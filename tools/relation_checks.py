@@ -85,7 +85,8 @@ def entity_overlap(ctx: ToolContext) -> list[Finding]:
                         f"{len(shared)} of {b.map(_text).nunique()} {column} values in {other.name} also occur in "
                         f"{train.name}: {', '.join(sorted(shared)[:6])}"]
             out.append(Finding(
-                tool="relation_checks", type="leakage", severity="high" if said else "low",
+                tool="relation_checks", type="leakage",
+                severity="high" if said else "medium" if ctx.focus.on(kind="split", column=column) else "low",
                 issue=(f"{column} values appear in both {train.name} and {other.name}"
                        + (f" although {claim.quote.file} says the split is grouped" if said else "")),
                 evidence=evidence, file=other.name,

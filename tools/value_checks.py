@@ -12,6 +12,7 @@ from copilot.data.profile import TableProfile
 from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
+from tools.focus import Focus
 
 # Not "none" or "0": they are often real categories ("number of links: none").
 _PLACEHOLDER_TEXT = {"na", "n/a", "nan", "null", "?", "-", "--", "missing", "unknown", "not available",
@@ -43,9 +44,11 @@ def _finding(table: Table, col: str, type_: str, severity: str, issue: str, evid
                    description=description, file=table.name, rows=rows, columns=[col], score=round(score, 3))
 
 
-def disguised_missing(table: Table, profile: TableProfile) -> list[Finding]:
+def disguised_missing(table: Table, profile: TableProfile, focus: Focus | None = None) -> list[Finding]:
+    focus = focus or Focus()
     out = []
     for c in profile.columns:
+        repeats = 1 if focus.on(kind="missing", column=c.name) else 2  # a hint makes one sentinel enough
         series = table.df[c.name]
         if c.kind in ("numeric", "mixed"):
             numbers = pd.to_numeric(series, errors="coerce")
@@ -54,7 +57,8 @@ def disguised_missing(table: Table, profile: TableProfile) -> list[Finding]:
                 n = int(mask.sum())
                 rest = numbers[~mask].dropna()
                 # A sentinel stands apart: far outside the other values, and repeated.
-                if n >= 2 and len(rest) > 10 and (value < rest.min() - rest.std() or value > rest.max() + rest.std()):
+                if n >= repeats and len(rest) > 10 and (value < rest.min() - rest.std()
+                                                        or value > rest.max() + rest.std()):
                     out.append(_finding(table, c.name, "missing_values", "medium",
                                         f"{c.name} uses {value:g} for missing values ({n} rows)",
                                         [c.name, f"value {value:g} in rows "
@@ -198,12 +202,13 @@ def _defined_for_one_class(df: pd.DataFrame, col: str, label: str) -> tuple[str,
     return None
 
 
-def target_leakage(table: Table, profile: TableProfile, label: str | None) -> list[Finding]:
+def target_leakage(table: Table, profile: TableProfile, label: str | None, bar: float = 0.98) -> list[Finding]:
     """A single feature that gives the label away: a code of it, or a value recorded after the outcome.
 
     Three signs, each ranked by how cleanly it separates the classes: a categorical value that maps to one
     class; a number whose best thresholds separate the classes almost perfectly out of sample; a value that
-    is present (or non-zero) for one class only. Merely strong features stay below the 0.98 bar.
+    is present (or non-zero) for one class only. Merely strong features stay below the bar (0.98 out of sample;
+    lower where the goal points at labels or leakage).
     """
     if not label or label not in table.df.columns:
         return []
@@ -233,7 +238,7 @@ def target_leakage(table: Table, profile: TableProfile, label: str | None) -> li
         if distinct <= max(50, 3 * df[label].nunique()) and distinct <= len(sample) / 5:
             accuracy = sample.groupby(feature, observed=True)[label].agg(
                 lambda s: s.value_counts().iloc[0]).sum() / len(sample)
-            if accuracy >= 0.99:
+            if accuracy >= min(0.99, bar + 0.01):  # a code of the label: a notch stricter than a measurement
                 mapping = sample.groupby(feature, observed=True)[label].agg(lambda s: s.value_counts().index[0])
                 out.append(_leak(table, c.name, label, f"{c.name} predicts {label} almost perfectly ({accuracy:.1%})",
                                  [f"{accuracy:.1%} of rows follow the value of {c.name}",
@@ -244,7 +249,7 @@ def target_leakage(table: Table, profile: TableProfile, label: str | None) -> li
             if len(present) < 30:
                 continue
             accuracy = _stump_accuracy(present[c.name], present[label])
-            if accuracy >= 0.98 and accuracy - base >= 0.2:
+            if accuracy >= bar and accuracy - base >= 0.2:
                 spans = present.groupby(label, observed=True)[c.name].agg(["min", "max"])
                 out.append(_leak(table, c.name, label,
                                  f"{c.name} alone separates {label} ({accuracy:.1%} out of sample, majority class "
@@ -270,8 +275,9 @@ class ValueChecksTool(Tool):
         for i, table in enumerate(tables):
             profile = ctx.profile.table(table.name)
             label = args.label_column or profile.likely_label
-            findings += disguised_missing(table, profile) + out_of_range(table, profile)
-            findings += inconsistent_formats(table, profile) + target_leakage(table, profile, label)
+            bar = 0.95 if ctx.focus.on(kind="label") or ctx.focus.on(kind="split") else 0.98
+            findings += disguised_missing(table, profile, ctx.focus) + out_of_range(table, profile)
+            findings += inconsistent_formats(table, profile) + target_leakage(table, profile, label, bar)
             ctx.progress((i + 1) / len(tables))
         counts = {t: sum(f.type == t for f in findings) for t in sorted({f.type for f in findings})}
         summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "no value problems found"

