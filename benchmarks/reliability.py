@@ -1,8 +1,9 @@
 """Crash and concurrency experiments on real `copilot` processes (issue 19).
 
-    .venv/bin/python benchmarks/reliability.py --kills 25 --pairs 30
+    .venv/bin/python benchmarks/reliability.py --kills 25 --commit-kills 25 --pairs 30
 
-Kills: `copilot run SMALL "remove duplicates" --approve all` is SIGKILLed at a random moment of its run;
+Kills: `copilot run SMALL "remove duplicates" --approve all` is SIGKILLed at a random moment of its run
+(or, with --commit-kills, at a random moment just after it logs its decision, inside the commit);
 the workspace is checked as the kill left it, then recovered the way a user would (`copilot resume`, or
 the same command again when there is no session to resume) and checked again: the duplicate drop is
 applied exactly once, every version is audited, HEAD is complete, nothing is orphaned, the input is
@@ -45,12 +46,21 @@ def _run(data: Path, ws: Path, *more: str) -> list[str]:
 
 
 def _stage(ws: Path) -> str:
-    """How far the killed run got, read from the audit log as it was left."""
-    events = [e["event"] for e in Workspace(ws).log()] if (ws / "audit.jsonl").exists() else []
-    for stage in ("session", "apply", "decision", "create"):
-        if stage in events:
-            return {"session": "finished", "apply": "applied", "decision": "decided", "create": "created"}[stage]
-    return "nothing written" if not (ws / "versions").exists() else "creating"
+    """How far the killed run got, read from the files as it left them."""
+    events = Workspace(ws).log() if (ws / "audit.jsonl").exists() else []
+    kinds = [e["event"] for e in events]
+    manifests = len(list((ws / "versions").glob("v*.json")))
+    head = (ws / "HEAD").read_text().strip() if (ws / "HEAD").exists() else None
+    if "session" in kinds:
+        return "finished"
+    if "apply" in kinds:
+        moved = head == next(e["to_version"] for e in reversed(events) if e["event"] == "apply")
+        return "applied" + ("" if moved else ", HEAD not yet moved")
+    if "decision" in kinds:
+        return "decided" + (", version written but not audited" if manifests > 1 else "")
+    if "create" in kinds:
+        return "created" + ("" if head else ", HEAD not yet written")
+    return "creating" if manifests else "nothing written"
 
 
 def _verdict(ws: Path, clean_rows: int) -> list[str]:
@@ -64,7 +74,16 @@ def _verdict(ws: Path, clean_rows: int) -> list[str]:
     return problems
 
 
-def kills(n: int, seed: int) -> Counter:
+def _when_deciding(ws: Path, rng: random.Random, proc: subprocess.Popen, window: float) -> None:
+    """Return a random moment within `window` s after the run logs its first decision: inside the commit."""
+    audit = ws / "audit.jsonl"
+    while proc.poll() is None and not (audit.exists() and b'"decision"' in audit.read_bytes()):
+        time.sleep(0.001)
+    time.sleep(rng.uniform(0, window))
+
+
+def kills(n: int, seed: int, window: float | None = None) -> Counter:
+    """SIGKILL runs at random moments; with `window`, only within `window` s after the decision is logged."""
     rng = random.Random(seed)
     tally: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -79,7 +98,10 @@ def kills(n: int, seed: int) -> Counter:
         for i in range(n):
             ws = Path(tmp) / f"kill-{i}"
             proc = subprocess.Popen(_run(data, ws), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(duration * (rng.uniform(0, 1.1) if i % 2 == 0 else rng.uniform(0.6, 1.05)))
+            if window is not None:
+                _when_deciding(ws, rng, proc, window)
+            else:
+                time.sleep(duration * (rng.uniform(0, 1.1) if i % 2 == 0 else rng.uniform(0.6, 1.05)))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             stage = _stage(ws)
@@ -140,11 +162,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kills", type=int, default=25)
     parser.add_argument("--pairs", type=int, default=30)
+    parser.add_argument("--commit-kills", type=int, default=25, help="kills inside the commit of the change")
+    parser.add_argument("--window", type=float, default=0.01, help="seconds after the decision entry")
     parser.add_argument("--seed", type=int, default=19)
     args = parser.parse_args()
     results = {}
     if args.kills:
-        results["SIGKILL"] = kills(args.kills, args.seed)
+        results["SIGKILL at random moments"] = kills(args.kills, args.seed)
+    if args.commit_kills:
+        results[f"SIGKILL within {args.window} s of the decision entry"] = kills(args.commit_kills, args.seed,
+                                                                                args.window)
     if args.pairs:
         results["concurrent pairs"] = pairs(args.pairs, args.seed)
     for name, tally in results.items():

@@ -28,6 +28,9 @@ from tools.base import REGISTRY, ToolRegistry
 from tools.contracts import ProposedChange, ToolResult
 
 AskHuman = Callable[[ProposedChange], Decision]
+# Each step's checkpoint is on disk before the next step starts (LangGraph's default writes it in the
+# background), so after a crash resume starts from the last step that really finished.
+_DURABILITY = "sync"
 
 
 def new_session_id() -> str:
@@ -102,7 +105,7 @@ class Session:
             snapshot = self.graph.get_state(self._config())
             if not snapshot.values:
                 raise UsageError(f"no saved session '{self.session_id}'", file=self.workspace.root)
-            if not snapshot.next:
+            if "report" in snapshot.values:  # report is the last node; `next` can be empty before it ran
                 return Outcome(self.session_id, dict(snapshot.values))
             return self._drive(None)
 
@@ -120,13 +123,14 @@ class Session:
         if decision.change_id != waiting.id:
             raise UsageError(f"the decision names change '{decision.change_id}', but the change waiting is "
                              f"'{waiting.id}'", file=self.workspace.root, fix=f"decide '{waiting.id}'")
-        self.graph.invoke(Command(resume=decision.model_dump()), self._config(), context=self.context)
+        self.graph.invoke(Command(resume=decision.model_dump()), self._config(), context=self.context,
+                          durability=_DURABILITY)
 
     def _config(self) -> dict[str, Any]:
         return {"configurable": {"thread_id": self.session_id}}
 
     def _drive(self, graph_input: dict[str, Any] | None) -> Outcome:
-        self.graph.invoke(graph_input, self._config(), context=self.context)
+        self.graph.invoke(graph_input, self._config(), context=self.context, durability=_DURABILITY)
         return self._drive_pending(self.ask)
 
     def _drive_pending(self, ask: AskHuman | None) -> Outcome:

@@ -196,3 +196,31 @@ def test_recovery_removes_temp_files_and_a_torn_log_line(small: Path, tmp_path: 
         pass
     _sound(ws)  # … and repaired by the next holder of the lock
     assert [e["event"] for e in ws.log()] == ["create"]
+
+
+
+def test_resume_after_checkpoints_were_lost_still_applies_the_change(monkeypatch: pytest.MonkeyPatch, small: Path,
+                                                                     tmp_path: Path) -> None:
+    """A kill can beat LangGraph's checkpoint writes: the last saved step may be long before the crash."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    ws = Workspace.open(small, tmp_path / "ws")
+    real_put = SqliteSaver.put
+
+    def put_until_planned(self, config, checkpoint, metadata, new_versions):
+        if metadata.get("step", 0) >= 2:  # the run, gate and apply steps never reach the disk
+            return config
+        return real_put(self, config, checkpoint, metadata, new_versions)
+
+    with monkeypatch.context() as m, pytest.raises(Crash):
+        m.setattr(SqliteSaver, "put", put_until_planned)
+        Crasher(m, at=2)  # dies right after the decision is logged
+        _run(ws)
+    session = _session(Workspace.existing(ws.root))
+    try:
+        assert session.resume().finished
+    finally:
+        session.close()
+    _sound(ws)
+    assert sum(e["event"] == "apply" for e in ws.log()) == 1
+    assert sorted(ws.load().table().df.index) == [2, 3, 4, 5, 6, 7]
