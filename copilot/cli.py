@@ -17,7 +17,14 @@ from copilot.errors import CopilotError, UsageError
 from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.planner import RulePlanner
-from copilot.render import TerminalEvents, render_decisions, render_findings, render_plan, render_summary
+from copilot.render import (
+    TerminalEvents,
+    render_decisions,
+    render_findings,
+    render_plan,
+    render_roles,
+    render_summary,
+)
 from copilot.settings import Settings
 from copilot.workspace import Workspace, default_workspace_dir
 from tools.base import REGISTRY, ToolContext
@@ -169,6 +176,7 @@ def plan(data: DataArg, goal: GoalArg, label: LabelOpt = None, text: TextOpt = N
     if json_out:
         typer.echo(the_plan.model_dump_json(indent=2))
     else:
+        render_roles(Console(), profile)
         render_plan(Console(), the_plan)
     if not the_plan.steps:
         raise typer.Exit(1)

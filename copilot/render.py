@@ -19,6 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from copilot.data.profile import DatasetProfile
 from copilot.events import SessionEvents
 from copilot.gate import Decision
 from copilot.plan import Plan, Step
@@ -33,6 +34,23 @@ def clip(value: object, width: int = _CELL) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\n", "⏎")
     return escape(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def render_roles(console: Console, profile: DatasetProfile) -> None:
+    """What each table's columns were understood to be, and why; features are the rest."""
+    table = Table(title="How the data was read", title_justify="left")
+    for name, style in (("table", "dim"), ("column", "bold"), ("role", None), ("confidence", None), ("why", None)):
+        table.add_column(name, style=style)
+    for t in profile.tables:
+        for r in t.roles:
+            if r.role != "feature":
+                table.add_row(escape(t.name), escape(r.column), r.role, f"{r.confidence:.2f}",
+                              escape(clip(r.reason, 90)))
+    for rel in profile.relations:
+        table.add_row(escape(rel.table), escape(rel.column), "key", f"{rel.containment:.2f}",
+                      escape(f"refers to {rel.ref_table}.{rel.ref_column}"))
+    if table.row_count:
+        console.print(table)
 
 
 def render_plan(console: Console, plan: Plan) -> None:

@@ -142,8 +142,10 @@ class LabelIssuesTool(Tool):
     in_audit = True
 
     def applies(self, profile) -> bool:
-        """In an audit, only where the target is credible: judging a guessed column reports noise."""
-        return any(t.likely_label for t in profile.tables)
+        """In an audit, only where the target is credible and holds classes: judging a guessed column, or a
+        measurement with hundreds of values, reports noise."""
+        return any(t.likely_label and 2 <= t.column(t.likely_label).distinct <= max(2, min(50, t.rows // 5))
+                   for t in profile.tables)
 
     def run(self, ctx: ToolContext, args: LabelIssuesArgs) -> ToolResult:
         table = _pick_table(ctx, args)

@@ -63,12 +63,13 @@ class ProfileTool(Tool):
             for col in table.columns:
                 findings.extend(_column_findings(table, col, ctx))
             artifacts.append(Artifact(name=f"schema of {table.name}", kind="table", content=[
-                {"column": c.name, "type": c.kind, "dtype": c.dtype, "missing": c.missing,
+                {"column": c.name, "type": c.kind, "role": (r := table.role(c.name)).role if table.role(c.name) else "",
+                 "why": r.reason if r else "", "dtype": c.dtype, "missing": c.missing,
                  "distinct": c.distinct, "samples": ", ".join(c.samples[:3])} for c in table.columns]))
             ctx.progress((i + 1) / len(tables))
         shape = "; ".join(f"{t.name}: {t.rows} rows × {len(t.columns)} columns" for t in tables)
-        roles = "; ".join(
-            f"{t.name}: label {t.likely_label or '—'}, "
-            f"text {t.text_candidates[0] if t.text_candidates else '—'}" for t in tables)
+        shown = ("target", "id", "entity", "time", "text")
+        roles = "; ".join(f"{t.name}: " + (", ".join(f"{r.role} {r.column} ({r.reason})" for r in t.roles
+                                                     if r.role in shown) or "all features") for t in tables)
         return ToolResult(tool=self.name, summary=f"{shape}. Likely roles: {roles}.",
                           findings=findings, artifacts=artifacts)
