@@ -187,8 +187,12 @@ class Workspace:
         self._trim_torn_line()
         events = self.log()
         committed = {e["to_version"] for e in events if e["event"] in ("create", "apply")}
+        # Commits are serialised, so only versions newer than the last committed one can be unfinished;
+        # anything else without an entry (a log someone deleted) is kept: recovery never loses data.
+        newest = max((int(v[1:]) for v in committed), default=None)
         for path in self.versions_dir.glob("v*.json"):
-            if path.stem not in committed:
+            unfinished = int(path.stem[1:]) > newest if newest is not None else not self.exists()
+            if path.stem not in committed and unfinished:
                 path.unlink()
         moves = [e for e in events if e["event"] in ("create", "apply", "undo")]
         if moves and (not self.exists() or self.head_id != moves[-1]["to_version"]):

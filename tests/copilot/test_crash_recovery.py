@@ -224,3 +224,13 @@ def test_resume_after_checkpoints_were_lost_still_applies_the_change(monkeypatch
     _sound(ws)
     assert sum(e["event"] == "apply" for e in ws.log()) == 1
     assert sorted(ws.load().table().df.index) == [2, 3, 4, 5, 6, 7]
+
+
+def test_recovery_never_deletes_versions_a_lost_log_no_longer_names(small: Path, tmp_path: Path) -> None:
+    ws = Workspace.open(small, tmp_path / "ws")
+    _run(ws)
+    ws.audit_path.unlink()  # someone deleted the log: the versions are still the user's data
+    with ws.locked():
+        pass
+    assert [v.id for v in ws.versions()] == ["v0000", "v0001"] and ws.head_id == "v0001"
+    assert len(ws.load().table().df) == 6
