@@ -151,8 +151,9 @@ def value_meaning_claims(tool: str, dataset: Dataset, profile: DatasetProfile) -
                 unexplained = sorted(actual - documented)
                 if unexplained and len(unexplained) < len(actual):
                     rows = series.index[series.map(_code).isin(unexplained)]
+                    written = list(dict.fromkeys(series[rows].astype(str)))  # as the data writes them
                     out.append(_finding(tool, doc.quote, f"{c.name} has values its documentation does not define: "
-                                        + ", ".join(map(repr, unexplained[:5])),
+                                        + ", ".join(map(repr, written[:5])) + f" ({len(rows)} rows)",
                                         [f"row {r}: {series[r]}" for r in rows[:_SHOWN]],
                                         "A code the card does not explain cannot be interpreted: it is an entry error "
                                         "or an undocumented category.", columns=[c.name], data_file=t.name,

@@ -78,7 +78,8 @@ class PrivacyChecksTool(Tool):
                             else f"and would be a feature for {label}" if label else "")
                     findings.append(Finding(
                         tool=self.name, type="sensitive_attribute",
-                        severity="high" if kind in SPECIAL_CATEGORIES else "medium",
+                        # As the label it is the task itself (a diagnosis to predict): worth knowing, not a defect.
+                        severity="low" if col.name == label else "high" if kind in SPECIAL_CATEGORIES else "medium",
                         issue=f"{col.name} records {kind} {role}".strip(),
                         evidence=[col.name, *said, f"values: {', '.join(col.samples[:4])}"],
                         description=f"Using {kind} as a feature can make a model discriminate, and may be unlawful "

@@ -107,6 +107,8 @@ _NAME_HEADERS = {"column", "columns", "name", "field", "fields", "feature", "fea
                  "attribute", "attributes", "column name", "field name", "variable name", "key"}
 _DESC_HEADERS = {"description", "meaning", "definition", "notes", "details", "explanation", "desc", "what",
                  "values", "content", "contents"}
+_LABEL_VALUE_KEYS = re.compile(r"(label|class|target|outcome)_?(values|names|codes|labels|meanings?|map(ping)?|"
+                               r"dictionary)|classes|labels|class_names")
 _COLUMN_KEYS = {"columns", "features", "fields", "variables", "attributes", "schema", "data_dictionary",
                 "column_descriptions", "dictionary", "codebook"}
 _TARGET_KEYS = {"target", "label", "target_column", "label_column", "outcome", "target_variable", "class_column",
@@ -370,8 +372,12 @@ class _Reader:
     # --- structured metadata ---------------------------------------------------------------------------
     def structured(self, file: str, data: Any, raw: str) -> None:
         quote_of = _quoter(file, raw)
+        label_values: list[tuple[str, dict]] = []
         for path, key, value in _walk(data):
             k = key.lower()
+            if _LABEL_VALUE_KEYS.fullmatch(k) and isinstance(value, dict) and value:
+                label_values.append((key, value))
+                continue
             in_target = any(p.lower() in _TARGET_KEYS for p in path[:-1]) and k in ("column", "name", "field")
             if (k in _TARGET_KEYS or in_target) and isinstance(value, str) and path[-2:-1] != ("features",):
                 self.doc.targets.append(TargetClaim(column=value, quote=quote_of(key, value), strength=0.95))
@@ -404,6 +410,22 @@ class _Reader:
                         self.doc.assertions.setdefault(kind, []).append(quote_of(key, "true"))
             elif isinstance(value, str) and len(value) > 20:
                 self.prose(file, value)
+        self._target_values(file, label_values, quote_of)
+
+    def _target_values(self, file: str, found: list[tuple[str, dict]], quote_of) -> None:
+        """`label_values: {Y: yes, N: no}` beside `target: vote` documents the target's codes."""
+        target = next((t.column for t in self.doc.targets if t.quote.file == file), None)
+        if target is None:
+            return
+        for key, values in found:
+            meanings = {str(k): str(v) for k, v in values.items()}
+            doc = self.doc.column_doc(target)
+            if doc is None:
+                self.doc.columns.append(ColumnDoc(column=target, description=f"{key}: {meanings}", values=meanings,
+                                                  quote=quote_of(key, ""), block=f"{file}#{key}"))
+            else:
+                doc.values = meanings
+                doc.quote = quote_of(key, "")
 
 
 def _scope(text: str | None) -> str | None:

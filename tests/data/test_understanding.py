@@ -102,3 +102,11 @@ def test_keys_shared_between_tables(tmp_path: Path) -> None:
     relations = _profile(tmp_path).relations
     rel = next(r for r in relations if r.table == "flights.csv" and r.column == "carrier")
     assert (rel.ref_table, rel.ref_column, rel.missing, rel.containment) == ("airlines.csv", "carrier", 0, 1.0)
+
+
+def test_label_value_meanings_from_metadata() -> None:
+    meta = {"target": "vote", "label_values": {"Y": "will vote yes", "N": "will vote no"},
+            "columns": {"vote": "intended vote", "age": "years"}}
+    docs = read_documentation({"metadata.json": json.dumps(meta, indent=2)}, ["vote", "age"])
+    vote = docs.column_doc("vote")
+    assert vote.values == {"Y": "will vote yes", "N": "will vote no"} and '"label_values"' in vote.quote.text

@@ -55,7 +55,7 @@ def test_each_contradicted_claim_is_quoted(tmp_path: Path) -> None:
     out = by_type["out_of_range"]
     assert out.rows == [7] and out.evidence[0].startswith("| salary |") and "row 7: 2300000" in out.evidence
     codes = next(f for f in findings if "does not define" in f.issue)
-    assert codes.columns == ["discipline"] and "'c'" in codes.issue and "row 12: C" in codes.evidence
+    assert codes.columns == ["discipline"] and "'C' (1 rows)" in codes.issue and "row 12: C" in codes.evidence
     assert by_type["duplicate"].rows == [40, 300] and "deduplicated" in by_type["duplicate"].evidence[0]
     assert by_type["pii"].rows == [20] and "r.smith@college.edu" in by_type["pii"].evidence[1]
     assert all(f.file for f in findings)
