@@ -275,16 +275,21 @@ class LabelIssuesTool(Tool):
         total = int(counts.sum())
         findings = []
         evidence = [f"{k}: {v} ({v / total:.1%})" for k, v in counts.items()]
-        for cls, n in counts.items():
-            if n / total < _RARE_SHARE:
-                unchecked = " It has too few examples to check its labels." if cls in too_few.index else ""
-                findings.append(Finding(
-                    tool=self.name, type="class_imbalance", severity="medium",
-                    issue=f"class {cls!r} of {label} is rare: {n} of {total} rows ({n / total:.1%})",
-                    evidence=[f"{label}={cls}: {n} rows", *evidence[:6]],
-                    description="Models tend to ignore a class this rare; collect more examples, reweight, or "
-                                f"report per-class metrics.{unchecked}",
-                    file=table.name, columns=[label], score=round(1 - n / total / _RARE_SHARE, 3)))
+        rare = counts[counts / total < _RARE_SHARE]
+        if not rare.empty:  # every rare class of one label in one finding
+            unchecked = [c for c in rare.index if c in too_few.index]
+            names = ", ".join(f"{c!r} ({n})" for c, n in rare.head(8).items()) + (" …" if len(rare) > 8 else "")
+            findings.append(Finding(
+                tool=self.name, type="class_imbalance", severity="medium",
+                issue=(f"class {rare.index[0]!r} of {label} is rare: {rare.iloc[0]} of {total} rows "
+                       f"({rare.iloc[0] / total:.1%})" if len(rare) == 1 else
+                       f"{len(rare)} classes of {label} are rare (under {_RARE_SHARE:.0%} each): {names}"),
+                evidence=[f"{label}={c}: {n} rows" for c, n in rare.head(4).items()] + evidence[:6],
+                description="Models tend to ignore classes this rare; collect more examples, reweight, or report "
+                            "per-class metrics."
+                            + (f" {len(unchecked)} of them have too few examples to check their labels."
+                               if unchecked else ""),
+                file=table.name, columns=[label], score=round(1 - rare.iloc[-1] / total / _RARE_SHARE, 3)))
         ratio = counts.min() / counts.max()
         # A card that says "balanced" promises classes of about equal size: 37/63 is not that.
         for quote in ctx.profile.docs.balanced[:1] if ratio < 0.75 else []:

@@ -344,7 +344,8 @@ class _Reader:
             lowered = [h.lower() for h in header]
             name_at = next((i for i, h in enumerate(lowered) if h in _NAME_HEADERS), None)
             if name_at is None:
-                continue  # a table of splits, files or results, not a column list
+                self._code_table(file, header, rows)  # "| outcome | meaning |": the codes of one column
+                continue  # else a table of splits, files or results, not a column list
             desc_at = next((i for i, h in enumerate(lowered) if h in _DESC_HEADERS and i != name_at), None)
             for cells, raw in rows:
                 if name_at >= len(cells) or not cells[name_at]:
@@ -362,6 +363,22 @@ class _Reader:
             elif line.strip():
                 block += 1
         self.prose(file, body)
+
+    def _code_table(self, file: str, header: list[str], rows: list[tuple[list[str], str]]) -> None:
+        lowered = [h.lower() for h in header]
+        column = self.columns.get(normalise_name(header[0])) if header else None
+        desc_at = next((i for i, h in enumerate(lowered) if h in _DESC_HEADERS and i > 0), None)
+        if column is None or desc_at is None:
+            return
+        values = {cells[0]: cells[desc_at] for cells, _ in rows if len(cells) > desc_at and cells[0]}
+        quote = Quote(file=file, text=f"| {' | '.join(header)} |")
+        doc = self.doc.column_doc(column)
+        if doc is None:
+            self.doc.columns.append(ColumnDoc(column=column, description="; ".join(f"{k} = {v}" for k, v in
+                                                                                  values.items()),
+                                              values=values, quote=quote, block=f"{file}#codes-{column}"))
+        else:
+            doc.values = values
 
     def _add_column(self, name: str, description: str, quote: Quote, block: str) -> None:
         self.doc.columns.append(_column_doc(name, description, quote, block))
