@@ -64,7 +64,12 @@ class RulePlanner:
 
     def matched_intents(self, goal: str) -> list[Intent]:
         text = goal.lower()
-        return [i for i in INTENTS if any(re.search(p, text) for p in i.patterns)]
+        return [i for i in INTENTS if any(re.search(p, text) for p in i.patterns) or self._named_in(i, goal)]
+
+    def _named_in(self, intent: Intent, goal: str) -> bool:
+        """A goal naming something only a tool knows (a registered benchmark: "check it against gsm8k") asks
+        for that tool."""
+        return any(t in self.registry and self.registry.get(t).goal_args(goal) for t in intent.tools)
 
     def plan(self, goal: str, profile: DatasetProfile, overrides: dict[str, Any] | None = None) -> Plan:
         overrides = {k: v for k, v in (overrides or {}).items() if v is not None}

