@@ -175,7 +175,7 @@ CC BY 4.0. Source: dragracer R package (Steven V. Miller).
                        ["episodes.csv", "README.md"], ["RTRN", "Guest", "WDR", "DISQ", "LOST1ST ROUND", "MISSCON",
                                                        "TOP2", "Runner-up"],
                        ["undocumented", "not documented", "not defined", "undefined", "unexplained",
-                        "not described", "never explained", "meaning"])))
+                        "not described", "explain", "meaning"])))
 
 
 def dragrace_duplicates() -> Case:
@@ -457,7 +457,7 @@ def chile_vote_codes() -> Case:
                 "vote has a fourth value, A (187 rows), which metadata.json never defines."),
                 _issue("undocumented label value", "vote = A (abstain) is not among the documented Y / N / U",
                        ["survey.jsonl", "metadata.json"], ["'A'", '"A"', "label_values"],
-                       ["undocumented", "not documented", "not defined", "undefined", "unexplained",
+                       ["undocumented", "not documented", "not defined", "undefined", "explain",
                         "not described", "meaning", "not in"])))
 
 
@@ -479,7 +479,8 @@ def breaches_dedup() -> Case:
                 "Some records may be counted more than once.", "Look at the records of breaches.jsonl.",
                 "Four breaches appear twice with a new Number, despite the 'deduplicated' claim."),
                 _issue("duplicate records", "four breaches are repeated under new ids", ["breaches.jsonl"],
-                       names, ["duplicate", "identical", "repeated", "twice", "deduplicated"])))
+                       [*names, *(f"row {i}" for i in range(600, 604))],  # the copies: data rows 600-603
+                       ["duplicate", "identical", "repeated", "twice", "deduplicated"])))
 
 
 def digits_label_errors() -> Case:
@@ -974,15 +975,15 @@ License: CC BY 4.0 (Gapminder Foundation; Jennifer Bryan's gapminder R package).
 
 
 def forbes_latin1() -> Case:
-    df = _rd("HSAUR", "Forbes2000")
+    df = _rd("HSAUR", "Forbes2000").head(500)
     df["name"] = df["name"].replace({"Nestle": "Nestlé", "Societe Generale Group": "Société Générale Group",
                                      "Credit Agricole": "Crédit Agricole", "L`Oreal Group": "L'Oréal Group",
                                      "Hermes International": "Hermès International",
                                      "Zurich Financial Services": "Zürich Financial Services"})
-    card = f"""title: Forbes Global 2000 (2004)
+    card = f"""title: Forbes Global 2000 (2004), top 500
 description: >
-  The world's 2,000 biggest public companies in 2004 as ranked by Forbes magazine on sales, profits,
-  assets and market value.
+  The 500 biggest of the world's 2,000 largest public companies in 2004 as ranked by Forbes magazine on
+  sales, profits, assets and market value.
 file: forbes2000.tsv
 format:
   delimiter: tab
