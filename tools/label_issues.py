@@ -155,7 +155,7 @@ class LabelIssuesTool(Tool):
         guessed = None
         if label is None and profile.label_candidates:  # asked for explicitly: use the best guess, and say so
             label = profile.label_candidates[0]
-            guessed = f" The label column {label} was guessed ({profile.role(label).reason}); pass --label to confirm."
+            guessed = f" The label column {label} was guessed; pass --label to confirm."
         if label is None:
             raise UsageError("no label column found", file=table.name, fix="pass --label COLUMN (label_column)")
         for col in [label, *(args.feature_columns or []), *([args.text_column] if args.text_column else [])]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -12,6 +13,7 @@ from copilot.data.profile import TableProfile
 from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
+from tools.evidence import row_name
 from tools.focus import Focus
 
 # Not "none" or "0": they are often real categories ("number of links: none").
@@ -46,6 +48,7 @@ def _finding(table: Table, col: str, type_: str, severity: str, issue: str, evid
 
 def disguised_missing(table: Table, profile: TableProfile, focus: Focus | None = None) -> list[Finding]:
     focus = focus or Focus()
+    where = partial(row_name, table.df, profile)
     out = []
     for c in profile.columns:
         repeats = 1 if focus.on(kind="missing", column=c.name) else 2  # a hint makes one sentinel enough
@@ -67,6 +70,15 @@ def disguised_missing(table: Table, profile: TableProfile, focus: Focus | None =
                                         f"{value:g} lies outside every real value of {c.name}: it is a placeholder, "
                                         "and averages and models will treat it as a measurement.",
                                         _rows(series, mask), min(1.0, n / 10)))
+        # A legitimate 0 (calm wind, no put-outs) looks the same from the values alone: only where asked.
+        if c.kind == "numeric" and repeats == 1 and (zeros := _zero_placeholder(series)) is not None:
+            out.append(_finding(table, c.name, "missing_values", "medium",
+                                f"{c.name} is 0 in {int(zeros.sum())} rows where every other value is at least "
+                                f"{series[series > 0].min():g}: 0 probably means unknown",
+                                [c.name, *[f"{where(r)}: {c.name} = 0" for r in _rows(series, zeros)[:_SHOWN]]],
+                                "A measurement that is never near 0 but sometimes exactly 0 is a placeholder for a "
+                                "missing value; as a number it drags averages and models towards 0.",
+                                _rows(series, zeros), min(1.0, int(zeros.sum()) / 10)))
         if c.kind in ("categorical", "mixed", "text", "id") or series.dtype == object:
             text = series.astype("string").str.strip().str.lower()
             mask = text.isin(_PLACEHOLDER_TEXT) | (series.astype("string").str.strip() == "")
@@ -81,6 +93,18 @@ def disguised_missing(table: Table, profile: TableProfile, focus: Focus | None =
     return out
 
 
+def _zero_placeholder(series: pd.Series) -> pd.Series | None:
+    """Exact zeros in a continuous positive measurement whose real values stay far from 0 (a salary of 0
+    among salaries from 67.5 up): the mask of those zeros, or None."""
+    numbers = pd.to_numeric(series, errors="coerce")
+    zeros = numbers == 0
+    rest = numbers[numbers > 0]
+    if zeros.sum() < 2 or rest.empty or (numbers < 0).any() or rest.nunique() < 20:
+        return None
+    # Counts start at 1 and measurements with small values cluster near 0: only a clear gap counts.
+    return zeros if rest.min() >= 0.1 * rest.median() and rest.min() >= 5 else None
+
+
 def _date_like(series: pd.Series) -> bool:
     """Mostly values written as dates, whatever the column is called."""
     text = series.dropna().astype(str).str.strip()
@@ -91,6 +115,7 @@ def _date_like(series: pd.Series) -> bool:
 
 
 def out_of_range(table: Table, profile: TableProfile) -> list[Finding]:
+    where = partial(row_name, table.df, profile)
     out = []
     now = pd.Timestamp(datetime.now())
     for c in profile.columns:
@@ -103,7 +128,7 @@ def out_of_range(table: Table, profile: TableProfile) -> list[Finding]:
                     bad = numbers[mask.fillna(False)]
                     out.append(_finding(table, c.name, "out_of_range", "high",
                                         f"{c.name} has {int(mask.sum())} negative values",
-                                        [c.name, *[f"row {r}: {v:g}" for r, v in bad.head(_SHOWN).items()]],
+                                        [c.name, *[f"{where(r)}: {v:g}" for r, v in bad.head(_SHOWN).items()]],
                                         f"A {c.name} cannot be negative: these are entry or unit errors.",
                                         _rows(series, mask), 1.0))
             if _PERCENT.search(c.name):
@@ -112,7 +137,7 @@ def out_of_range(table: Table, profile: TableProfile) -> list[Finding]:
                     bad = numbers[mask.fillna(False)]
                     out.append(_finding(table, c.name, "out_of_range", "high",
                                         f"{c.name} has {int(mask.sum())} values outside 0–100",
-                                        [c.name, *[f"row {r}: {v:g}" for r, v in bad.head(_SHOWN).items()]],
+                                        [c.name, *[f"{where(r)}: {v:g}" for r, v in bad.head(_SHOWN).items()]],
                                         "A percentage outside 0–100 is impossible.", _rows(series, mask), 1.0))
         if c.kind == "datetime" or _date_like(series):
             dates = pd.to_datetime(series, errors="coerce", format="mixed")
@@ -120,7 +145,7 @@ def out_of_range(table: Table, profile: TableProfile) -> list[Finding]:
             if mask.any():
                 out.append(_finding(table, c.name, "out_of_range", "high",
                                     f"{c.name} has {int(mask.sum())} dates in the future",
-                                    [c.name, *[f"row {r}: {series[r]}" for r in _rows(series, mask)[:_SHOWN]]],
+                                    [c.name, *[f"{where(r)}: {series[r]}" for r in _rows(series, mask)[:_SHOWN]]],
                                     "Dates after today cannot have been observed.", _rows(series, mask), 1.0))
     return out
 

@@ -31,6 +31,7 @@ SplitMethod = Literal["random", "grouped", "temporal", "stratified"]
 
 _LICENSES = {
     "cc0-1.0": r"\bcc[- ]?0\b|public domain dedication|\bcc0-1\.0\b",
+    "public-domain": r"\bpublic[- ]domain\b(?! dedication)|\bno (?:known )?copyright\b|\bthe unlicense\b",
     "cc-by-4.0": r"\bcc[- ]by[- ]4\.0\b|creative commons attribution 4\.0",
     "cc-by-sa-4.0": r"\bcc[- ]by[- ]sa[- ]4\.0\b|attribution[- ]sharealike 4\.0",
     "cc-by-nc-4.0": r"\bcc[- ]by[- ]nc[- ]4\.0\b|attribution[- ]noncommercial 4\.0",
@@ -60,7 +61,7 @@ _DESCRIBES_TARGET = re.compile(r"\b(target|outcome|dependent variable|response v
 _VALUE_MEANING = re.compile(r"(?:^|[\s(,;])[`'\"]?(?P<value>-?[\w.]{1,12})[`'\"]?\s*(?:=|:|→|->|means|for)\s*"
                             r"[`'\"]?(?P<meaning>[A-Za-z][\w\- /']{0,40}?)[`'\"]?(?=\s*(?:[,;)]|$|\band\b|\bor\b))",
                             re.I)
-_RANGE = re.compile(r"(?:rang(?:e|es|ing)\s+(?:from\s+)?|between\s+|from\s+|in\s+\[|within\s+)"
+_RANGE = re.compile(r"(?:rang(?:e|es|ing)[:\s]+(?:from\s+)?\[?|between\s+|from\s+|in\s+\[|within\s+)"
                     r"(?P<lo>-?\d+(?:\.\d+)?)\s*(?:to|and|-|–|,)\s*(?P<hi>-?\d+(?:\.\d+)?)", re.I)
 _UNIT = re.compile(r"\b(?:in|measured in|unit(?:s)?:?)\s+(?P<unit>degrees? (?:celsius|fahrenheit)|°[cf]|kg|kilograms?|"
                    r"g|grams?|lbs?|pounds?|cm|centimet(?:er|re)s?|mm|m|met(?:er|re)s?|km|kilomet(?:er|re)s?|miles?|"
@@ -501,8 +502,13 @@ def _describe(spec: Any) -> str:
         return spec
     if isinstance(spec, dict):
         parts = []
+        low = next((spec[k] for k in ("min", "minimum", "min_value", "lower") if k in spec), None)
+        high = next((spec[k] for k in ("max", "maximum", "max_value", "upper") if k in spec), None)
+        if low is not None and high is not None:
+            parts.append(f"range: {low} to {high}")
         for key in ("description", "desc", "meaning", "definition", "dtype", "type", "unit", "units", "range",
-                    "values", "allowed_values", "categories", "codes", "names", "role"):
+                    "valid_range", "allowed_range", "values", "allowed_values", "categories", "codes", "names",
+                    "role"):
             if key in spec:
                 value = spec[key]
                 if isinstance(value, dict):

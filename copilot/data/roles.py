@@ -140,7 +140,8 @@ def infer_roles(df: pd.DataFrame, kinds: dict[str, str], docs: Documentation) ->
             roles.append(ColumnRole(column=name, role="id", confidence=0.75, reason="unique short values, one per row"))
             continue
         # A group has several rows each, and there are many groups (8 species codes are a category).
-        if _ENTITY_NAMES.search(name) and max(8, rows // 100) <= distinct < rows \
+        counted = bool(doc and re.match(r"\s*(number|count|amount|total|how many)\b", doc.description, re.I))
+        if _ENTITY_NAMES.search(name) and max(8, rows // 100) <= distinct < rows and not counted \
                 and not pd.api.types.is_float_dtype(series) and not _LABEL_NAMES.search(name):
             roles.append(ColumnRole(column=name, role="entity", confidence=0.7,
                                     reason=f"named like an id, {distinct} distinct values repeat over {rows} rows"))
@@ -163,7 +164,7 @@ def infer_roles(df: pd.DataFrame, kinds: dict[str, str], docs: Documentation) ->
                                 reason=f"described: {_quote(described, 60)}" if described else "a measured value"))
     # Ties go to the right-most column: the usual place for a label.
     ranked = sorted(target_scores, key=lambda t: (-t[0], -columns.index(t[1])))
-    if ranked:
+    if ranked and ranked[0][0] >= CONFIDENT:  # a guess stays a feature; it is still the first candidate
         score, name, why = ranked[0]
         roles = [ColumnRole(column=name, role="target", confidence=score, reason=why) if r.column == name else r
                  for r in roles]
