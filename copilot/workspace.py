@@ -125,11 +125,13 @@ class Workspace:
         if data.is_dir() and ws.root.resolve().is_relative_to(data.resolve()):
             raise UsageError("the workspace would be inside the input folder", file=ws.root,
                              fix="pass a --workspace outside the data folder")
+        # Bad input is found before any folder is made: nothing half-made is left behind.
+        fresh = None if ws.exists() or ws.audit_path.exists() else load_dataset(data, encoding)
         with ws.locked():
             if ws.exists():
                 ws._check_sources(data)
                 return ws
-            dataset = load_dataset(data, encoding)
+            dataset = fresh or load_dataset(data, encoding)
             ws._commit(dataset, None, None, {"event": "create", "data": str(data.resolve()), "actor": "copilot"},
                        sources=hash_inputs(data))
         return ws
