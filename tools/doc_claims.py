@@ -6,6 +6,7 @@ quotes the claim as written, names its file, and says what the data shows instea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -82,8 +83,12 @@ def column_list_claims(tool: str, profile: DatasetProfile) -> list[Finding]:
         blocks.setdefault(doc.block, []).append(doc)
     out = []
     listed: set[str] = set()
+    order = [c.name for t in profile.tables for c in t.columns]
     for docs in blocks.values():
         names = [d for d in docs if normalise_name(d.column)]
+        spans = [d for d in names if _SPAN.match(d.column)]  # "bili ... stage": every column from bili to stage
+        listed |= {normalise_name(c) for d in spans for c in _span(d.column, order)}
+        names = [d for d in names if not (_SPAN.match(d.column) and _span(d.column, order))]
         matched = [d for d in names if normalise_name(d.column) in present]
         if len(names) < 2 or len(matched) / len(names) < _COLUMN_LIST_SHARE:
             continue  # a list of sources, files or results, not of columns
@@ -105,6 +110,19 @@ def column_list_claims(tool: str, profile: DatasetProfile) -> list[Finding]:
                                columns=undocumented, description="Columns no document explains: users must guess "
                                                                  "what they mean and how they were measured."))
     return out
+
+
+_SPAN = re.compile(r"^\s*(\S+?)\s*(?:\.\.\.|…|–|—|\bto\b)\s*(\S+)\s*$")
+
+
+def _span(name: str, order: list[str]) -> list[str]:
+    """The columns a range entry such as "bili ... stage" stands for, in the data's order; [] if not a range."""
+    m = _SPAN.match(name)
+    keys = [normalise_name(c) for c in order]
+    first, last = normalise_name(m.group(1)), normalise_name(m.group(2))
+    if first not in keys or last not in keys or keys.index(first) > keys.index(last):
+        return []
+    return order[keys.index(first):keys.index(last) + 1]
 
 
 def _file_with_column(profile: DatasetProfile, column: str) -> str | None:

@@ -144,8 +144,12 @@ class LabelIssuesTool(Tool):
     def applies(self, profile) -> bool:
         """In an audit, only where the target is credible and holds classes: judging a guessed column, or a
         measurement with hundreds of values, reports noise."""
-        return any(t.likely_label and 2 <= t.column(t.likely_label).distinct <= max(2, min(50, t.rows // 5))
-                   for t in profile.tables)
+        def classes(t) -> bool:
+            col = t.column(t.likely_label)
+            limit = 10 if col.kind == "numeric" else max(2, min(50, t.rows // 5))  # many numbers: a regression
+            return 2 <= col.distinct <= limit
+
+        return any(t.likely_label and classes(t) for t in profile.tables)
 
     def run(self, ctx: ToolContext, args: LabelIssuesArgs) -> ToolResult:
         table = _pick_table(ctx, args)

@@ -59,7 +59,7 @@ _POINTS_RIGHT = re.compile(r"^\s*(?:(?:column|variable|field|attribute)\s*)?(?:i
 _DESCRIBES_TARGET = re.compile(r"\b(target|outcome|dependent variable|response variable|label to predict|"
                                r"to be predicted|prediction target|ground truth|class label)\b", re.I)
 _VALUE_MEANING = re.compile(r"(?:^|[\s(,;])[`'\"]?(?P<value>-?[\w.]{1,12})[`'\"]?\s*(?:=|:|→|->|means|for)\s*"
-                            r"[`'\"]?(?P<meaning>[A-Za-z][\w\- /']{0,40}?)[`'\"]?(?=\s*(?:[,;)]|$|\band\b|\bor\b))",
+                            r"[`'\"]?(?P<meaning>[A-Za-z][\w\- /']{0,40}?)[`'\"]?(?=\s*(?:[,;()]|$|\band\b|\bor\b))",
                             re.I)
 _RANGE = re.compile(r"(?:rang(?:e|es|ing)[:\s]+(?:from\s+)?\[?|between\s+|from\s+|in\s+\[|within\s+)"
                     r"(?P<lo>-?\d+(?:\.\d+)?)\s*(?:to|and|-|–|,)\s*(?P<hi>-?\d+(?:\.\d+)?)", re.I)
