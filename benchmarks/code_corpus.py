@@ -27,7 +27,8 @@ _C_HEAD = re.compile(r"^(?:[A-Za-z_][\w \t*]*\n)?(?:[A-Za-z_][\w \t*]*?[\s*])?[A
 _JS_HEAD = re.compile(r"^[ \t]*(?:export\s+)?(?:async\s+)?(?:function\s*\*?\s*[\w$]*\s*\([^)]*\)"
                       r"|(?:const|let|var)\s+[\w$]+\s*=\s*(?:async\s+)?(?:function\s*\*?\s*[\w$]*\s*)?\([^)]*\)\s*(?:=>)?"
                       r"|(?:static\s+)?(?!if\b|for\b|while\b|switch\b|catch\b|return\b)[\w$]+\s*\([^)]*\))\s*\{", re.M)
-_CPP = re.compile(r"::|\btemplate\b|_cast<|\bnullptr\b|\bnamespace\b|\bclass\b|\bauto\b|\bconstexpr\b|&&\s*\w+[,)]")
+_CPP = re.compile(  # C++ in the same headers: not C
+    r"::|\btemplate\b|_cast<|\bnullptr\b|\bnamespace\b|\bclass\b|\bauto\b|\bconstexpr\b|&&\s*\w+[,)]")
 _C_SKIP = re.compile(r"^\s*(?:if|for|while|switch|else|do|return|typedef|struct|enum|union)\b")
 
 
@@ -97,8 +98,7 @@ def python_functions(limit: int) -> list[str]:
 def c_functions(limit: int) -> list[str]:
     paths = sorted(SITE.rglob("*.c")) + sorted(SITE.rglob("*.h"))
     paths += sorted(Path("/usr/share/doc").rglob("*.c")) + sorted(Path("/usr/include").rglob("*.h"))
-    funcs = _from_files(paths, _C_HEAD, _C_SKIP, 2 * limit)
-    return [f for f in funcs if not _CPP.search(f)][:limit]
+    return _from_files(paths, _C_HEAD, _C_SKIP, limit, reject=_CPP)
 
 
 def js_functions(limit: int) -> list[str]:
@@ -107,10 +107,12 @@ def js_functions(limit: int) -> list[str]:
     return _from_files(paths, _JS_HEAD, None, limit)
 
 
-def _from_files(paths: list[Path], head: re.Pattern[str], skip: re.Pattern[str] | None, limit: int) -> list[str]:
+def _from_files(paths: list[Path], head: re.Pattern[str], skip: re.Pattern[str] | None, limit: int,
+                reject: re.Pattern[str] | None = None) -> list[str]:
     out: list[str] = []
     for path in paths:
-        out += list(_keep(_braced(path.read_text(encoding="utf-8", errors="ignore"), head, skip)))[:_PER_FILE]
+        funcs = _keep(_braced(path.read_text(encoding="utf-8", errors="ignore"), head, skip))
+        out += [f for f in funcs if reject is None or not reject.search(f)][:_PER_FILE]
         if len(out) >= 2 * limit:
             break
     return _unique(out)[:limit]
