@@ -39,13 +39,15 @@ class CaseResult(BaseModel):
 
 def _focus(findings: list[Finding], hint: str) -> list[Finding]:
     """Severity and confidence first; with a hint, findings that mention its words come first."""
-    words = {w.lower() for w in re.findall(r"[\w.\-]{3,}", hint)} - {"the", "and", "this", "that", "with", "dataset",
-                                                                       "data", "file", "column", "there", "issue"}
+    stop = {"the", "and", "this", "that", "with", "dataset", "data", "file", "column", "there", "issue", "check"}
+    words = {w.lower().strip(".-") for w in re.findall(r"[\w.\-]{3,}", hint)} - stop
 
     def mentions(f: Finding) -> int:
         text = " ".join([f.file or "", *f.columns, f.issue, f.type, f.description]).lower()
         return sum(w in text for w in words)
 
+    # Low and info findings are worth a reviewer's time only where the hint points at them.
+    findings = [f for f in findings if SEVERITY_RANK[f.severity] <= SEVERITY_RANK["medium"] or mentions(f)]
     ranked = sorted(findings, key=lambda f: (-mentions(f), SEVERITY_RANK[f.severity], -(f.score or 0)))
     # The strongest finding of each type first: one busy detector must not crowd out every other issue.
     seen: set[str] = set()

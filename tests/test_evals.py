@@ -10,8 +10,9 @@ import pytest
 from copilot.settings import Settings
 from evals.build_cases import build
 from evals.case import Case, find_cases
-from evals.harness import run_case
+from evals.harness import answer_from, run_case
 from evals.scorer import score_issue
+from tools.contracts import Finding
 
 CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
 
@@ -76,3 +77,12 @@ def test_llm_judge_scores_with_the_rubric_weights() -> None:
     assert judge(Judge(messages=iter([rating])), issue, {"findings": []}) == pytest.approx(0.8 + 0.075 + 0.05)
     broken = AIMessage(content="", tool_calls=[{"name": "Rating", "args": {"m1": 7}, "id": "r"}])
     assert judge(Judge(messages=iter([broken])), issue, {"findings": []}) is None
+
+
+def test_answers_leave_out_low_findings_unless_the_hint_points_at_them() -> None:
+    low = Finding(tool="doc_checks", type="license", severity="low", issue="no license found", description="x")
+    high = Finding(tool="value_checks", type="out_of_range", severity="high", issue="age has 3 negative values",
+                   description="y", file="people.csv")
+    assert [f["issue"] for f in answer_from([low, high], "")["findings"]] == ["age has 3 negative values"]
+    hinted = answer_from([low, high], "Check the license.")["findings"]
+    assert [f["issue"] for f in hinted] == ["no license found", "age has 3 negative values"]

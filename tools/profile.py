@@ -24,12 +24,6 @@ def _column_findings(table: TableProfile, col: ColumnProfile, ctx: ToolContext) 
                         evidence=[col.name, f"{col.missing} of {table.rows} values missing"],
                         description="An empty column carries no information; drop it or find why "
                                     "the values were lost.", score=1.0)]
-    if col.kind == "constant":
-        return [Finding(**common, type="other", severity="low",
-                        issue=f"column '{col.name}' is constant",
-                        evidence=[col.name, f"every value is {col.samples[0]!r}"],
-                        description="A constant column cannot inform a model and often hides an "
-                                    "export default or a filtered dataset.", score=1.0)]
     if col.kind == "mixed":
         df = ctx.dataset.table(table.name).df
         values = df[col.name].dropna().astype(str)
@@ -44,6 +38,20 @@ def _column_findings(table: TableProfile, col: ColumnProfile, ctx: ToolContext) 
                                     "text and numeric checks skip it.",
                         score=round(1 - (col.non_numeric_share or 0), 3))]
     return []
+
+
+def _constant_columns(table: TableProfile) -> list[Finding]:
+    """Every constant column of a table in one finding (64 blank pixels are one fact, not 64)."""
+    constant = [c for c in table.columns if c.kind == "constant"]
+    if not constant:
+        return []
+    names = ", ".join(c.name for c in constant[:8]) + (" …" if len(constant) > 8 else "")
+    return [Finding(tool="profile", type="other", severity="low", file=table.name, columns=[c.name for c in constant],
+                    issue=(f"column '{constant[0].name}' is constant" if len(constant) == 1
+                           else f"{len(constant)} columns are constant: {names}"),
+                    evidence=[*(f"{c.name}: every value is {c.samples[0]!r}" for c in constant[:4])],
+                    description="A constant column cannot inform a model and often hides an export default or a "
+                                "filtered dataset.", score=1.0)]
 
 
 @register
@@ -62,6 +70,7 @@ class ProfileTool(Tool):
         for i, table in enumerate(tables):
             for col in table.columns:
                 findings.extend(_column_findings(table, col, ctx))
+            findings.extend(_constant_columns(table))
             artifacts.append(Artifact(name=f"schema of {table.name}", kind="table", content=[
                 {"column": c.name, "type": c.kind, "role": (r := table.role(c.name)).role if table.role(c.name) else "",
                  "why": r.reason if r else "", "dtype": c.dtype, "missing": c.missing,
