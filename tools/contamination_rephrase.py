@@ -198,8 +198,8 @@ class RephraseIndex:
         if "multilingual" in self.items:
             out["multilingual"] = _cosines(self._multi.embed(texts), self.items["multilingual"])
         if "prose" in self.items:
-            out["prose"] = _cosines(_prose_vectors([prose(t) for t in texts], self.embedder, out["embedding"].shape[1]),
-                                    self.items["prose"])
+            vectors = _prose_vectors([prose(t) for t in texts], self.embedder, self.items["prose"].shape[1])
+            out["prose"] = _cosines(vectors, self.items["prose"])
         if self._skeleton is not None:
             out["embedding+skeleton"] = (out["embedding"] + _cosines(self._skeleton.transform(texts),
                                                                      self._skeleton_items)) / 2

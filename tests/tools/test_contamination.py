@@ -141,7 +141,7 @@ def test_findings_name_row_ids_and_the_drop_proposal_matches(tmp_path: Path, hum
                       index=[101, 205, 307, 409, 511, 613, 717, 820])
     tool = REGISTRY.get("contamination")
     dataset = Dataset(root=tmp_path / "code.csv", tables={"code.csv": Table("code.csv", df, "csv")})
-    result = tool.run(ToolContext(dataset), tool.parse_args({"benchmarks": ["humaneval"], "semantic": False}))
+    result = tool.run(ToolContext(dataset), tool.parse_args({"benchmarks": ["humaneval"]}))  # every method
     assert sorted(f.rows[0] for f in result.findings) == [409, 820]
     assert {f.issue for f in result.findings} == {"row 409 contains HumanEval/3", "row 820 contains HumanEval/12"}
     assert all(f.evidence[0].startswith(f"row {f.rows[0]}: ") for f in result.findings)
