@@ -79,7 +79,9 @@ class PrivacyChecksTool(Tool):
                     findings.append(Finding(
                         tool=self.name, type="sensitive_attribute",
                         # As the label it is the task itself (a diagnosis to predict): worth knowing, not a defect.
-                        severity="low" if col.name == label else "high" if kind in SPECIAL_CATEGORIES else "medium",
+                        # Age is in nearly every table about people: worth knowing, rarely the problem.
+                        severity="low" if col.name == label or kind == "age"
+                        else "high" if kind in SPECIAL_CATEGORIES else "medium",
                         issue=f"{col.name} records {kind} {role}".strip(),
                         evidence=[col.name, *said, f"values: {', '.join(col.samples[:4])}"],
                         description=f"Using {kind} as a feature can make a model discriminate, and may be unlawful "

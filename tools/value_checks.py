@@ -81,7 +81,9 @@ def disguised_missing(table: Table, profile: TableProfile, focus: Focus | None =
                                 _rows(series, zeros), min(1.0, int(zeros.sum()) / 10)))
         if c.kind in ("categorical", "mixed", "text", "id") or series.dtype == object:
             text = series.astype("string").str.strip().str.lower()
-            mask = text.isin(_PLACEHOLDER_TEXT) | (series.astype("string").str.strip() == "")
+            mask = text.isin(_PLACEHOLDER_TEXT)
+            if c.kind != "text":  # an empty note is just no note; an empty category is a hidden gap
+                mask |= series.astype("string").str.strip() == ""
             n = int(mask.sum())
             if n >= 1:
                 shown = sorted({repr(v) for v in series[mask.fillna(False)].head(20)})[:3]
