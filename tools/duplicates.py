@@ -260,6 +260,12 @@ class DuplicatesTool(Tool):
         clusters.sort(key=lambda c: (-len(c.rows), c.rows[0]))
         keep = {id(c): _representative(df, c.rows, args.keep, text, label) for c in clusters}
         findings = _group_findings(self.name, table, profile, clusters, keep, text, label)
+        if not text and not any(df[c].nunique() >= max(20, len(df) / 10) for c in columns):
+            # Only a few categories per column (a survey's answers): identical rows are expected, not copies.
+            for f in findings:
+                f.severity = "low" if f.severity == "medium" else f.severity
+                f.description += (" Every compared column has few distinct values, so different people or "
+                                  "items can share all of them: check before dropping.")
         drop = sorted(r for c in clusters for r in c.rows if r != keep[id(c)])
         op = DropRows(table=table.name, row_ids=drop)
         change = ProposedChange(

@@ -112,8 +112,10 @@ def temporal_overlap(ctx: ToolContext) -> list[Finding]:
     out = []
     for train, other in _split_pairs(profile):
         columns = [c for c in train.columns_with("time") if c in other.columns_with("time")]
-        if claim.column:
-            columns = [c for c in columns if c.lower() == claim.column.lower()] or columns
+        if claim.column:  # the card names the time column: a day count or an index is time too
+            named = [c.name for c in train.columns if c.name.lower() == claim.column.lower()
+                     and any(o.name == c.name for o in other.columns)]
+            columns = named or columns
         for column in columns[:1]:
             a_raw, b_raw = ctx.dataset.table(train.name).df[column], ctx.dataset.table(other.name).df[column]
             a, b = _times(a_raw), _times(b_raw)

@@ -29,6 +29,7 @@ _DATE_FORMATS = {"YYYY-MM-DD": r"^\d{4}-\d{2}-\d{2}", "DD/MM/YYYY or MM/DD/YYYY"
                  "D Month YYYY": r"^\d{1,2} [A-Za-z]{3,9} \d{4}$"}
 _UNIT = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*([a-zA-Z%°µ]+[a-zA-Z²³/]*)\s*$")
 _SHOWN = 5
+_STANDS_APART = 0.05  # a leak beats every other single feature by this much (balanced accuracy)
 
 
 class ValueChecksArgs(BaseModel):
@@ -202,6 +203,22 @@ def _stump_accuracy(values: pd.Series, labels: pd.Series) -> float:
     return float(cross_val_score(model, x, y, cv=3, scoring="balanced_accuracy").mean())
 
 
+def _code_of(column: str, label: str, mapping: pd.Series) -> bool:
+    """A one-to-one renaming of the classes that says so: named after the label (species_code), or each value
+    starting like its class (A1 → Adelie)."""
+    if mapping.nunique() != len(mapping):
+        return False
+    named = bool(set(re.split(r"[_\W]+", column.lower())) & set(re.split(r"[_\W]+", label.lower())) - {""})
+    initials = all(str(v)[:1].lower() == str(k)[:1].lower() for v, k in mapping.items())
+    return named or initials
+
+
+def _balanced(truth: pd.Series, predicted: pd.Series) -> float:
+    from sklearn.metrics import balanced_accuracy_score  # imported here: slow, and only this check needs it
+
+    return float(balanced_accuracy_score(truth.astype(str), predicted.astype(str))) if len(truth) else 0.0
+
+
 def _leak(table: Table, col: str, label: str, issue: str, evidence: list[str], separation: float,
           rows: list[int]) -> Finding:
     return _finding(table, col, "leakage", "high", issue, [col, label, *evidence],
@@ -243,11 +260,13 @@ def target_leakage(table: Table, profile: TableProfile, label: str | None, bar: 
     if len(df) < 30 or df[label].nunique() > 20:
         return []
     out = []
-    # With a dominant class, plain accuracy is high for any feature: codes are judged only on balanced data,
-    # numbers by balanced accuracy, and one-class-only values whatever the balance.
+    # Balanced accuracy throughout: with a dominant class, plain accuracy is high for any feature.
     base = df[label].value_counts(normalize=True).iloc[0]
     sample = df.sample(min(len(df), 20_000), random_state=0) if len(df) > 20_000 else df
     roles = {r.column: r.role for r in profile.roles}
+    scores: dict[str, float] = {}  # balanced accuracy of each feature alone
+    candidates: dict[str, tuple[str, list[str], float]] = {}  # issue, evidence, the bar it must reach
+    codes: set[str] = set()  # renamings of the label: leaks whatever the other features do
     for c in profile.columns:
         if c.name == label or c.kind in ("id", "empty", "constant", "text") or roles.get(c.name) in ("id", "split"):
             continue
@@ -263,28 +282,32 @@ def target_leakage(table: Table, profile: TableProfile, label: str | None, bar: 
             continue
         distinct = feature.nunique()
         if distinct <= max(50, 3 * df[label].nunique()) and distinct <= len(sample) / 5:
-            if base >= 0.9:
-                continue
-            accuracy = sample.groupby(feature, observed=True)[label].agg(
-                lambda s: s.value_counts().iloc[0]).sum() / len(sample)
-            if accuracy >= min(0.99, bar + 0.01):  # a code of the label: a notch stricter than a measurement
-                mapping = sample.groupby(feature, observed=True)[label].agg(lambda s: s.value_counts().index[0])
-                out.append(_leak(table, c.name, label, f"{c.name} predicts {label} almost perfectly ({accuracy:.1%})",
-                                 [f"{accuracy:.1%} of rows follow the value of {c.name}",
-                                  *[f"{c.name} = {v} → {label} = {k}" for v, k in mapping.head(3).items()]],
-                                 accuracy, []))
+            mapping = sample.groupby(feature, observed=True)[label].agg(lambda s: s.value_counts().index[0])
+            predicted = feature.map(mapping)
+            known = predicted.notna()
+            scores[c.name] = _balanced(sample.loc[known, label], predicted[known])
+            evidence = [f"{c.name} = {v} → {label} = {k}" for v, k in mapping.head(3).items()]
+            candidates[c.name] = (f"{c.name} predicts {label} almost perfectly ({scores[c.name]:.1%} balanced "
+                                  "accuracy)", evidence, min(0.99, bar + 0.01))  # a code: a notch stricter
+            if scores[c.name] >= 0.999 and _code_of(c.name, label, mapping):
+                codes.add(c.name)
         elif c.kind == "numeric":
             present = sample[[c.name, label]].dropna()
             if len(present) < 30:
                 continue
-            accuracy = _stump_accuracy(present[c.name], present[label])
-            if accuracy >= bar:
-                spans = present.groupby(label, observed=True)[c.name].agg(["min", "max"])
-                out.append(_leak(table, c.name, label,
-                                 f"{c.name} alone separates {label} ({accuracy:.1%} balanced accuracy out of "
-                                 f"sample; majority class {base:.0%})",
-                                 [f"{label} = {k}: {c.name} from {v['min']:g} to {v['max']:g}"
-                                  for k, v in spans.head(4).iterrows()], accuracy, []))
+            scores[c.name] = _stump_accuracy(present[c.name], present[label])
+            spans = present.groupby(label, observed=True)[c.name].agg(["min", "max"])
+            candidates[c.name] = (f"{c.name} alone separates {label} ({scores[c.name]:.1%} balanced accuracy out "
+                                  f"of sample; majority class {base:.0%})",
+                                  [f"{label} = {k}: {c.name} from {v['min']:g} to {v['max']:g}"
+                                   for k, v in spans.head(4).iterrows()], bar)
+    # A leak stands apart: when several features separate the classes as well (Gentoo penguins are larger
+    # by every measure), the classes are simply easy, and none of them is a leak.
+    for name, (issue, evidence, needed) in candidates.items():
+        others = max((v for k, v in scores.items() if k != name), default=0.0)
+        if name in codes or (scores[name] >= needed and scores[name] - others >= _STANDS_APART):
+            out.append(_leak(table, name, label, issue, [*evidence, f"next best single feature: {others:.1%}"],
+                             scores[name], []))
     return sorted(out, key=lambda f: -(f.score or 0))
 
 

