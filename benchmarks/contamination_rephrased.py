@@ -32,7 +32,7 @@ from tools.embeddings import SentenceTransformerEmbedder
 
 LANGUAGES = ("python", "c", "js")
 NGRAM_METHODS = ("13-gram", "palm-8gram", "probe-50", "code-skeleton")
-VIEWS = ("embedding", "embedding+skeleton", "verifier")
+VIEWS = ("embedding", "prose", "embedding+skeleton", "verifier")
 PAPER_COSINE = 0.6
 
 
@@ -138,7 +138,10 @@ def main() -> None:
         pair[language] = pair_protocol(bench, index, list(found.values()), list(found))
         negatives = FUNCTIONS[language](args.negatives)
         _, rows[language] = row_protocol(bench, index, found, negatives, args.baseline)
-        print(f"{language}: {len(found)} rephrasings + {len(negatives)} unrelated functions", flush=True)
+        print(f"{language}: {len(found)} rephrasings + {len(negatives)} unrelated functions; pair F1 "
+              f"{json.dumps({m: round(v, 3) for m, v in pair[language].items()})}; rows "
+              f"{json.dumps({m: round(v['f1'], 3) for m, v in rows[language].items() if not m.startswith('_')})}",
+              flush=True)
     methods = list(next(iter(pair.values())))
     print("\nPair protocol (F1)\n\n| method | " + " | ".join(pair) + " |\n|---|" + "---|" * len(pair))
     for m in methods:
