@@ -110,8 +110,7 @@ def _settings(console: Console, model: str | None, base_url: str | None) -> Sett
     return settings
 
 
-def _session(workspace: Workspace, approve: str | None, console: Console, settings: Settings) -> Session:
-    policy = _policy(approve)
+def _session(workspace: Workspace, policy: Policy, console: Console, settings: Settings) -> Session:
     ask = TerminalApprover(console, workspace_previews(workspace)) if policy.default == "ask" or policy.rules else None
     from copilot.llm import build_chat_model
     from copilot.session import Session  # imported here: LangGraph is slow to import; only run/resume need it
@@ -126,10 +125,11 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
         model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0) -> None:
     """Plan and run GOAL on DATA; each proposed change waits for approval."""
     console = _console(json_out)
+    policy = _policy(approve)  # a bad policy file is refused before a workspace is made
     settings = _settings(console, model, base_url)
     ws = Workspace.open(data, workspace, encoding, wait)
     overrides = _overrides(ws.load(), label, text)
-    session = _session(ws, approve, console, settings)
+    session = _session(ws, policy, console, settings)
     try:
         outcome = session.start(goal, overrides)
     except KeyboardInterrupt:
@@ -147,8 +147,9 @@ def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use
            model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0) -> None:
     """Continue the last session of a workspace, e.g. after it stopped at the approval gate."""
     console = _console(json_out)
+    policy = _policy(approve or "ask")
     ws = _resolve_workspace(data, workspace, wait)
-    session = _session(ws, approve or "ask", console, _settings(console, model, base_url))
+    session = _session(ws, policy, console, _settings(console, model, base_url))
     try:
         outcome = session.resume()
     finally:

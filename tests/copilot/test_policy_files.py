@@ -57,12 +57,13 @@ def test_dev_zero_is_refused_without_reading_it() -> None:
         policy_from_option("/dev/zero")
 
 
-def test_the_cli_prints_one_line_for_a_bad_policy(cli, tmp_path: Path, penguins_with_dups: Path, tree_hash) -> None:
+def test_the_cli_prints_one_line_for_a_bad_policy(cli, tmp_path: Path, penguins_with_dups: Path) -> None:
     bad = tmp_path / "p.toml"
     bad.write_text('[[rule]]\nkind = "drop_rows"\nmax_row = 10\naction = "approve"\n')
     result = cli("run", penguins_with_dups, "remove duplicates", "--approve", bad)
     assert result.code == 2 and "unknown key 'max_row'" in result.err
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert not (penguins_with_dups.parent / ".copilot").exists()  # refused before anything was made
 
 
 def test_valid_policies_still_load(tmp_path: Path) -> None:
