@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def run_html(run: Run) -> str:
     findings = run.findings
-    parts = [f"<h4>Co-pilot: {len(findings)} findings</h4>"]
+    parts = [f"<h4>Co-pilot: {len(findings)} finding{'' if len(findings) == 1 else 's'}</h4>"]
     if not findings.empty:
         parts.append(findings.head(30).to_html(index=False, escape=True))
     for change in run.waiting[:1]:

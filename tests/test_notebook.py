@@ -40,7 +40,7 @@ def test_magic_in_a_real_notebook(tmp_path) -> None:
                    ).execute()
     cells = notebook.cells
     shown = _text(cells[2])  # updated in place after the click: the final state
-    assert "Co-pilot: 2 findings" in shown and "duplicate" in shown
+    assert "Co-pilot: 1 finding" in shown and "2 groups of duplicate rows" in shown  # one cause, one finding
     assert "Done: 1 approved, 0 rejected; applied drop_rows 2 rows → v0001" in shown
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cells[2].outputs)
     assert "waiting [('drop_rows', 2)]" in _text(cells[3])  # before the click, the change waited
