@@ -45,7 +45,7 @@ def legacy_encodings(ctx: ToolContext, tables: list[Table]) -> list[Finding]:
         if table.encoding is None or _canonical(table.encoding) in _UNICODE:
             continue
         claim = next((c for c in claims if _canonical(c.value) != _canonical(table.encoding)), None)
-        cells = [v for v in table.df.select_dtypes(include="object").stack().astype(str).head(20_000)
+        cells = [v for v in table.df.select_dtypes(include=["object", "string"]).stack().astype(str).head(20_000)
                  if any(ord(ch) > 127 for ch in v)]
         evidence = [*([claim.quote.text] if claim else []),
                     f"{table.name} decodes only as {table.encoding}, not as UTF-8",
