@@ -26,7 +26,7 @@ import numpy as np
 from code_corpus import FUNCTIONS  # benchmarks/ is on sys.path when this script runs
 
 from tools.benchmark_sets import BenchmarkSet, load
-from tools.contamination_rephrase import _QUANTILES, RephraseIndex, _threshold, decide
+from tools.contamination_rephrase import QUANTILES, RephraseIndex, _threshold, decide
 from tools.contamination_scan import ContaminationIndex
 from tools.embeddings import SentenceTransformerEmbedder
 
@@ -124,8 +124,8 @@ def main() -> None:
     index = RephraseIndex(bench, embedder)
     sims = index._item_sims
     verifier = index.verifier(bench.texts)
-    print(f"thresholds (pairs of different HumanEval items, all-MiniLM-L6-v2) at quantiles {_QUANTILES}: "
-          + "; ".join(f"{v}: " + " / ".join(f"{_threshold(s, q, v):.3f}" for q in _QUANTILES)
+    print(f"thresholds (pairs of different HumanEval items, all-MiniLM-L6-v2) at {QUANTILES['code']}: "
+          + "; ".join(f"{v}: " + " / ".join(f"{_threshold(s, role, v, 'code'):.3f}" for role in QUANTILES["code"])
                       for v, s in {**sims, "verifier": verifier[2]}.items()))
     t0 = time.perf_counter()
     embedder.embed(bench.texts)

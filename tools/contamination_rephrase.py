@@ -14,11 +14,15 @@ then compared in several views, each with its own similarity:
   words, named entities), its TF-IDF fitted on the benchmark and the scanned rows together, so that a
   word common in the data (`add`, `get`) does not count as evidence.
 
-No threshold is guessed: each view's threshold is the similarity that only `PAIR_QUANTILE` of pairs of
-*different* items of the same benchmark reach. Distinct items of one benchmark share its style and
+No threshold is guessed: each view's threshold is a quantile of the similarities of *different* items of
+the same benchmark (`QUANTILES`). Distinct items of one benchmark share its style and
 topics, so they are the hardest negatives one can have without labelled data, and the calibration is
 made per benchmark, per view and per embedder. A pair is flagged when one view passes its threshold and a
-second view agrees (reaches its `AGREE_QUANTILE` threshold): a single view's tail is never enough.
+second view agrees (reaches its "agree" threshold): a single view's tail is never enough. Per kind: code
+rows are mostly other code, far from a benchmark's narrow style, so code thresholds are quantiles over all
+pairs of items; text rows are usually the same kind of text as the items (training questions beside test
+questions), so a row's best match competes like an item's nearest sibling, and text thresholds are
+quantiles of each item's similarity to its nearest other item.
 """
 
 from __future__ import annotations
@@ -38,17 +42,16 @@ from tools.contamination_verify import code_features, text_features
 from tools.embeddings import Embedder, multilingual_embedder
 
 CANDIDATES = 5  # items per row compared beyond the embedding
-PAIR_QUANTILE = 0.998  # a view's threshold: only 0.2% of pairs of different benchmark items are as similar
-JUDGE_QUANTILE = 0.95  # with a model, looser: the judge decides what passes this
-AGREE_QUANTILE = 0.98  # a second view must reach this for a flag: one view's tail is never enough
-FIRST_STAGE_QUANTILE = 0.75  # code rows whose verifier similarity stays below this are not embedded
-_MIN_PAIRS = 300  # fewer item pairs than this (a benchmark of < 25 items): too few to estimate the quantile
-# For such small benchmarks, thresholds measured as above on HumanEval (164 items) with all-MiniLM-L6-v2, at
-# (PAIR_, JUDGE_, FIRST_STAGE_, AGREE_QUANTILE); `benchmarks/contamination_rephrased.py` prints them.
+QUANTILES = {  # role → quantile; "strict" flags, "agree" confirms, "loose" sends to a judge, "first" embeds code
+    "code": {"strict": 0.998, "loose": 0.95, "first": 0.75, "agree": 0.98},  # of all pairs of items
+    "text": {"strict": 0.99, "loose": 0.5, "first": 0.0, "agree": 0.9},  # of each item's nearest other item
+}
+_MIN_ITEMS = 25  # with fewer items the quantiles cannot be estimated: the values below are used
+# ... as measured on HumanEval (164 items, all-MiniLM-L6-v2, code quantiles), in the order of QUANTILES["code"];
+# `benchmarks/contamination_rephrased.py` prints them. Multilingual: the embedding's, not measured apart.
 _SMALL_BENCHMARK = {"embedding": (0.71, 0.51, 0.38, 0.58), "prose": (0.67, 0.46, 0.32, 0.53),
                     "embedding+skeleton": (0.47, 0.30, 0.21, 0.34), "verifier": (0.46, 0.18, 0.08, 0.24),
-                    "multilingual": (0.71, 0.51, 0.38, 0.58)}  # multilingual: the embedding's, not measured apart
-_QUANTILES = (PAIR_QUANTILE, JUDGE_QUANTILE, FIRST_STAGE_QUANTILE, AGREE_QUANTILE)
+                    "multilingual": (0.71, 0.51, 0.38, 0.58)}
 _CHUNK = 4096
 _NOISE = re.compile(r"^\s*pass\s*$", re.M)  # dummy statements "to bypass n-gram checks"
 _PROSE = re.compile(r'"""([\s\S]*?)"""|\'\'\'([\s\S]*?)\'\'\'|/\*([\s\S]*?)\*/|//([^\n]*)'
@@ -105,12 +108,17 @@ def _prose_vectors(texts: list[str], embedder: Embedder, dim: int, cached: bool 
     return out
 
 
-def _threshold(item_sims: np.ndarray, quantile: float, view: str) -> float:
-    """The similarity that only 1 - `quantile` of pairs of different benchmark items reach in this view."""
+def _threshold(item_sims: np.ndarray, role: str, view: str, kind: str) -> float:
+    """The similarity that only 1 - QUANTILES[kind][role] of different-item pairs (code) or of items' nearest
+    other items (text) reach in this view."""
     n = len(item_sims)
-    if n * (n - 1) // 2 < _MIN_PAIRS:
-        return _SMALL_BENCHMARK[view][_QUANTILES.index(quantile)]
-    return float(np.quantile(item_sims[np.triu_indices(n, 1)], quantile))
+    if n < _MIN_ITEMS:
+        return _SMALL_BENCHMARK[view][list(QUANTILES["code"]).index(role)]
+    if kind == "code":
+        values = item_sims[np.triu_indices(n, 1)]
+    else:
+        values = np.where(np.eye(n, dtype=bool), -np.inf, item_sims).max(axis=1)
+    return float(np.quantile(values, QUANTILES[kind][role]))
 
 
 def _cosines(rows, items) -> np.ndarray:
@@ -149,8 +157,8 @@ class RephraseIndex:
         if self._skeleton_items is not None:
             sims["embedding+skeleton"] = (sims["embedding"] + _cosines(self._skeleton_items, self._skeleton_items)) / 2
         self._item_sims = sims
-        self.thresholds = {v: _threshold(s, PAIR_QUANTILE, v) for v, s in sims.items()}
-        self.loose = {v: _threshold(s, JUDGE_QUANTILE, v) for v, s in sims.items()}
+        self.thresholds = {v: _threshold(s, "strict", v, self.bench.kind) for v, s in sims.items()}
+        self.loose = {v: _threshold(s, "loose", v, self.bench.kind) for v, s in sims.items()}
 
     def candidates(self, texts: Sequence[str], embedding_threshold: float | None = None) -> list[Candidate]:
         """Each row's top items by embedding, scored in every view; pairs that pass no view's loose bar are
@@ -158,7 +166,7 @@ class RephraseIndex:
         texts = [t if isinstance(t, str) else "" for t in texts]
         verifier = self.verifier(texts)
         thresholds, loose = self._thresholds(verifier, embedding_threshold)
-        agreeing = {view: min(thresholds[view], _threshold(sims, AGREE_QUANTILE, view))
+        agreeing = {view: min(thresholds[view], _threshold(sims, "agree", view, self.bench.kind))
                     for view, sims in self._all_item_sims(verifier).items()}
         k = min(CANDIDATES, len(self.bench.texts))
         out: list[Candidate] = []
@@ -189,7 +197,7 @@ class RephraseIndex:
         embedded, since a translation shares few words with its original."""
         if verifier is None or self.bench.kind != "code":
             return np.ones(len(texts), dtype=bool)
-        floor = _threshold(verifier[2], FIRST_STAGE_QUANTILE, "verifier")
+        floor = _threshold(verifier[2], "first", "verifier", "code")
         return _cosines(verifier[0].transform(texts), verifier[1]).max(axis=1) >= floor
 
     def views(self, texts: list[str], verifier=None) -> dict[str, np.ndarray]:
@@ -215,8 +223,8 @@ class RephraseIndex:
         if embedding_threshold is not None:
             thresholds["embedding"] = loose["embedding"] = embedding_threshold
         if verifier is not None:
-            thresholds["verifier"] = _threshold(verifier[2], PAIR_QUANTILE, "verifier")
-            loose["verifier"] = _threshold(verifier[2], JUDGE_QUANTILE, "verifier")
+            thresholds["verifier"] = _threshold(verifier[2], "strict", "verifier", self.bench.kind)
+            loose["verifier"] = _threshold(verifier[2], "loose", "verifier", self.bench.kind)
         return thresholds, loose
 
     def all_views(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, float]]:

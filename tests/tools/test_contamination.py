@@ -179,10 +179,7 @@ def test_a_custom_text_benchmark_is_found_when_rephrased(tmp_path: Path) -> None
     result = _run(tmp_path / "train.csv", benchmarks=["reviews-eval"])
     found = {f.rows[0]: f.issue.split(" contains ")[1] for f in result.findings}
     expected = {len(other) + k: f"reviews-eval/{i}" for k, i in enumerate(planted)}
-    assert {r: found[r] for r in expected if r in found} == expected  # every rephrasing, with its own item
-    # Reviews of one shop resemble each other: with the lexical embedder tests use, the calibrated views let
-    # at most 2 of the 60 unrelated reviews through (row ids below len(other)).
-    assert len(set(found) - set(expected)) <= 2
+    assert found == expected  # every rephrasing, with its own item, and none of the 60 unrelated reviews
 
 
 def _write(path: Path, df: pd.DataFrame) -> Path:
