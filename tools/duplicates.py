@@ -15,7 +15,7 @@ from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import DropRows, Finding, ProposedChange, ToolResult
 from tools.embeddings import default_embedder
-from tools.evidence import quote, row_fields, row_name
+from tools.evidence import quote, row_fields, row_namer
 from tools.minhash import MinHashConfig, UnionFind, near_duplicates
 from tools.operations import preview_table_change
 from tools.textnorm import row_keys
@@ -168,6 +168,7 @@ def _group_findings(tool: str, table: Table, profile: TableProfile, clusters: li
     """One finding per kind of duplicate (exact, near, semantic) and one for clusters whose labels disagree,
     each listing every row and quoting the largest clusters: one cause, one finding."""
     df = table.df
+    name = row_namer(df, profile)
     groups: dict[tuple[str, bool], list[Cluster]] = {}
     for c in clusters:
         conflicting = bool(label) and df.loc[c.rows, label].astype(str).nunique() > 1
@@ -180,7 +181,7 @@ def _group_findings(tool: str, table: Table, profile: TableProfile, clusters: li
             for r in c.rows[:_QUOTED_MEMBERS]:
                 said = df.at[r, text] if text else None
                 shown = f'"{quote(said)}"' if isinstance(said, str) and said.strip() else row_fields(df, r)
-                evidence.append(f"{row_name(df, profile, r)}: {shown}")
+                evidence.append(f"{name(r)}: {shown}")
             if conflicting:
                 labels = " vs ".join(sorted({str(v) for v in df.loc[c.rows, label]}))
                 shown = ", ".join(f"row {r}={df.at[r, label]}" for r in c.rows[:4])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -31,12 +32,17 @@ def key_column(df: pd.DataFrame, profile: TableProfile) -> str | None:
     return names[0] if names else None
 
 
-def row_name(df: pd.DataFrame, profile: TableProfile, row: int) -> str:
-    """'row 41 (name=University of New Mexico …)': the internal id and the dataset's own key for it."""
+def row_namer(df: pd.DataFrame, profile: TableProfile) -> Callable[[int], str]:
+    """A function naming rows as 'row 41 (name=University of New Mexico …)': the internal id and the dataset's
+    own key for it. The key column is found once per table, not once per quoted row."""
     key = key_column(df, profile)
-    if key is None or pd.isna(df.at[row, key]):
-        return f"row {row}"
-    return f"row {row} ({key}={quote(df.at[row, key], 80)})"
+
+    def name(row: int) -> str:
+        if key is None or pd.isna(df.at[row, key]):
+            return f"row {row}"
+        return f"row {row} ({key}={quote(df.at[row, key], 80)})"
+
+    return name
 
 
 def row_fields(df: pd.DataFrame, row: int, limit: int = QUOTE_CHARS) -> str:

@@ -15,7 +15,7 @@ from copilot.errors import UsageError
 from tools.base import Tool, ToolContext, register
 from tools.contracts import CellUpdate, DropRows, Finding, ProposedChange, SetValues, ToolResult
 from tools.embeddings import default_embedder
-from tools.evidence import row_name
+from tools.evidence import quote, row_namer
 from tools.label_model import (
     Labels,
     embedding_probs,
@@ -32,7 +32,6 @@ _QUOTED = 5
 _MIN_CLASS_MEMBERS = 3  # fewer examples than this cannot be checked against the rest
 _RARE_SHARE = 0.05
 _MIN_LIFT = 0.05  # models must beat the majority-class rate by this much before they may judge labels
-_QUOTE = 140
 
 
 class LabelIssuesArgs(BaseModel):
@@ -49,11 +48,6 @@ class LabelIssuesArgs(BaseModel):
     model: Model = Field(default="auto", description="auto: gradient boosting only where it pays (categorical or "
                                                      "missing features, large tables); fast: never; thorough: always")
     folds: int = Field(default=5, ge=2, le=20, description="cross-validation folds")
-
-
-def _quote(text: object) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= _QUOTE else flat[: _QUOTE - 1] + "…"
 
 
 def _pick_table(ctx: ToolContext, args: LabelIssuesArgs) -> Table:
@@ -241,12 +235,13 @@ class LabelIssuesTool(Tool):
         disagrees with many correct labels (a noisy outcome such as survival), so its verdicts are "low".
         """
         df = table.df
+        name = row_namer(df, profile)
         evidence = []
         for row_id, g, s, p in list(zip(row_ids, given, suggested, probability, strict=True))[:_QUOTED]:
             row = df.loc[row_id]
-            shown = (f"\"{_quote(row[plan.text])}\"" if plan.text
-                     else _quote(", ".join(f"{c}={row[c]}" for c in plan.features[:8])))
-            evidence.append(f"{row_name(df, profile, row_id)}: {label}={g}, probably {s} (p={p:.2f}): {shown}")
+            shown = (f"\"{quote(row[plan.text])}\"" if plan.text
+                     else quote(", ".join(f"{c}={row[c]}" for c in plan.features[:8])))
+            evidence.append(f"{name(row_id)}: {label}={g}, probably {s} (p={p:.2f}): {shown}")
         lift = accuracy - baseline
         trusted = accuracy >= 0.9 or lift >= 0.3
         weak = accuracy < 0.8 and lift < 0.15
@@ -296,14 +291,14 @@ class LabelIssuesTool(Tool):
                 file=table.name, columns=[label], score=round(1 - rare.iloc[-1] / total / _RARE_SHARE, 3)))
         ratio = counts.min() / counts.max()
         # A card that says "balanced" promises classes of about equal size: 37/63 is not that.
-        for quote in ctx.profile.docs.balanced[:1] if ratio < 0.75 else []:
+        for claim in ctx.profile.docs.balanced[:1] if ratio < 0.75 else []:
             findings.append(Finding(
                 tool=self.name, type="class_imbalance", severity="high",
-                issue=f"{quote.file} says the classes are balanced; {label} is not",
-                evidence=[quote.text[:200], *evidence[:6]],
+                issue=f"{claim.file} says the classes are balanced; {label} is not",
+                evidence=[claim.text[:200], *evidence[:6]],
                 description=f"The smallest class has {ratio:.0%} of the largest one's rows. Readers who "
                             "trust the card will misread accuracy figures.",
-                file=quote.file, columns=[label], score=round(1 - ratio, 3)))
+                file=claim.file, columns=[label], score=round(1 - ratio, 3)))
         return findings
 
     def _changes(self, table: Table, label: str, findings: list[Finding], row_ids: list[int],

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from copilot.data.docs import SplitClaim
 from copilot.data.profile import DatasetProfile, TableProfile
-from copilot.data.relations import family
+from copilot.data.relations import family, key_texts
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
 
@@ -19,26 +19,20 @@ class RelationChecksArgs(BaseModel):
     pass
 
 
-def _text(value: object) -> str:
-    if isinstance(value, float) and value == int(value):
-        return str(int(value))
-    return str(value).strip()
-
-
 def referential_integrity(ctx: ToolContext) -> list[Finding]:
     out = []
     for rel in ctx.profile.relations:
         if rel.missing == 0:
             continue
-        series = ctx.dataset.table(rel.table).df[rel.column].dropna()
-        keys = {_text(v) for v in ctx.dataset.table(rel.ref_table).df[rel.ref_column].dropna()}
-        orphan = series[~series.map(_text).isin(keys)]
-        values = list(dict.fromkeys(orphan.map(_text)))
+        texts = key_texts(ctx.dataset.table(rel.table).df[rel.column])
+        keys = set(key_texts(ctx.dataset.table(rel.ref_table).df[rel.ref_column]))
+        orphan = texts[~texts.isin(keys)]
+        values = list(dict.fromkeys(orphan))
         out.append(Finding(
             tool="relation_checks", type="doc_data_mismatch", severity="high",
             issue=f"{rel.table}.{rel.column} refers to {rel.missing} {rel.ref_column} values missing from "
                   f"{rel.ref_table} (broken references)",
-            evidence=[*[f"row {r}: {rel.column} = {_text(v)}" for r, v in orphan.head(_SHOWN).items()],
+            evidence=[*[f"row {r}: {rel.column} = {v}" for r, v in orphan.head(_SHOWN).items()],
                       f"{len(orphan)} rows point to keys absent from {rel.ref_table}: {', '.join(values[:8])}"],
             description=f"Referential integrity: every {rel.column} in {rel.table} should exist as {rel.ref_column} in "
                         f"{rel.ref_table} ({rel.containment:.0%} do). Joins will drop these rows or fill them "
@@ -72,17 +66,17 @@ def entity_overlap(ctx: ToolContext) -> list[Finding]:
     for train, other in _split_pairs(profile):
         entities = set(train.columns_with("entity")) & set(other.columns_with("entity"))
         for column in sorted(entities):
-            a = ctx.dataset.table(train.name).df[column].dropna()
-            b = ctx.dataset.table(other.name).df[column].dropna()
-            shared = set(a.map(_text)) & set(b.map(_text))
+            a = key_texts(ctx.dataset.table(train.name).df[column])
+            b = key_texts(ctx.dataset.table(other.name).df[column])
+            shared = set(a) & set(b)
             if not shared:
                 continue
-            in_other = b[b.map(_text).isin(shared)]
-            share = len(shared) / max(1, b.map(_text).nunique())
+            in_other = b[b.isin(shared)]
+            share = len(shared) / max(1, b.nunique())
             said = claim and (claim.column is None or claim.column.lower() in column.lower())
             evidence = [*([claim.quote.text] if said else []),
-                        *[f"row {r}: {column} = {_text(v)}" for r, v in in_other.head(_SHOWN).items()],
-                        f"{len(shared)} of {b.map(_text).nunique()} {column} values in {other.name} also occur in "
+                        *[f"row {r}: {column} = {v}" for r, v in in_other.head(_SHOWN).items()],
+                        f"{len(shared)} of {b.nunique()} {column} values in {other.name} also occur in "
                         f"{train.name}: {', '.join(sorted(shared)[:6])}"]
             out.append(Finding(
                 tool="relation_checks", type="leakage",

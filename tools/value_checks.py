@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import partial
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -13,7 +12,7 @@ from copilot.data.profile import TableProfile
 from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
-from tools.evidence import row_name
+from tools.evidence import row_namer
 from tools.focus import Focus
 
 # Not "none" or "0": they are often real categories ("number of links: none").
@@ -49,7 +48,7 @@ def _finding(table: Table, col: str, type_: str, severity: str, issue: str, evid
 
 def disguised_missing(table: Table, profile: TableProfile, focus: Focus | None = None) -> list[Finding]:
     focus = focus or Focus()
-    where = partial(row_name, table.df, profile)
+    where = row_namer(table.df, profile)
     out = []
     for c in profile.columns:
         repeats = 1 if focus.on(kind="missing", column=c.name) else 2  # a hint makes one sentinel enough
@@ -118,7 +117,7 @@ def _date_like(series: pd.Series) -> bool:
 
 
 def out_of_range(table: Table, profile: TableProfile) -> list[Finding]:
-    where = partial(row_name, table.df, profile)
+    where = row_namer(table.df, profile)
     out = []
     now = pd.Timestamp(datetime.now())
     for c in profile.columns:

@@ -43,11 +43,15 @@ def _stem(name: str) -> str:
     return stem[:-1] if stem.endswith("s") else stem
 
 
-def _values(series: pd.Series) -> set[str]:
-    present = series.dropna()
-    if pd.api.types.is_float_dtype(present) and (present == present.round()).all():
-        present = present.astype("int64")
-    return set(present.astype(str).str.strip())
+def key_text(value: object) -> str:
+    """A key as text, the same whichever file holds it: 7.0 read from a column with gaps matches 7."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def key_texts(series: pd.Series) -> pd.Series:
+    return series.dropna().map(key_text)
 
 
 def _names_match(column: str, ref_table: str, ref_column: str) -> bool:
@@ -77,8 +81,8 @@ def find_relations(tables: dict[str, Table], profiles: list[TableProfile]) -> li
                             or index_like(table.df[col.name]):
                         continue
                     if key_values is None:
-                        key_values = _values(ref_table.df[key.name])
-                    values = _values(table.df[col.name])
+                        key_values = set(key_texts(ref_table.df[key.name]))
+                    values = set(key_texts(table.df[col.name]))
                     if not values:
                         continue
                     found = len(values & key_values) / len(values)
