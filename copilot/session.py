@@ -123,6 +123,15 @@ class Session:
         if decision.change_id != waiting.id:
             raise UsageError(f"the decision names change '{decision.change_id}', but the change waiting is "
                              f"'{waiting.id}'", file=self.workspace.root, fix=f"decide '{waiting.id}'")
+        if decision.row_ids is not None:
+            affected = waiting.operation.affected_rows
+            outside = sorted(set(decision.row_ids) - set(affected))
+            if outside:  # approving rows the change does not touch would silently apply nothing to them
+                shown = ", ".join(map(str, outside[:10])) + (" …" if len(outside) > 10 else "")
+                example = ", ".join(map(str, affected[:5])) + (" …" if len(affected) > 5 else "")
+                raise UsageError(f"row{'s' if len(outside) > 1 else ''} {shown} not part of change '{waiting.id}'",
+                                 fix=f"choose among its {len(affected)} rows ({example})" if affected
+                                 else "this change has no rows to choose from; approve or reject it")
         self.graph.invoke(Command(resume=decision.model_dump()), self._config(), context=self.context,
                           durability=_DURABILITY)
 

@@ -74,3 +74,19 @@ def test_changes_proposed_on_an_older_version_are_not_applied(tmp_path: Path) ->
         session.answer(Decision(change_id=paused.waiting[0].id, action="approve", actor="user:t"))
     session.close()
     assert list(ws.load().table().df.index) == [0, 1] and ws.inconsistencies() == []
+
+
+def test_api_approve_refuses_rows_outside_the_change(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    """`run.approve(rows=[0, 99999])` used to apply nothing, silently; now it names the rows and stays paused."""
+    from copilot import Copilot
+
+    cp = Copilot(pd.concat([penguins, penguins.iloc[[5, 9]]], ignore_index=True), workspace=tmp_path / "ws")
+    run = cp.run("remove duplicates")
+    dropped = run.waiting[0].operation.affected_rows
+    assert dropped and 0 not in dropped
+    with pytest.raises(UsageError, match=r"rows 0, 99999 not part of change '.*'; choose among its 2 rows") as caught:
+        run.approve(rows=[0, 99999])
+    assert "\n" not in caught.value.line()
+    assert len(cp.df) == len(penguins) + 2 and run.waiting  # nothing applied; the change still waits
+    run.approve(rows=dropped[:1])
+    assert len(cp.df) == len(penguins) + 1
