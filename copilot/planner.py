@@ -44,6 +44,22 @@ INTENTS: tuple[Intent, ...] = (
     Intent("contamination", (r"\bcontamin", r"\bbenchmark", r"\bhumaneval\b", r"\bdecontam", r"\beval(uation)? set"),
            ("contamination",), "check for copies of evaluation benchmarks (HumanEval, ...)",
            "check it against HumanEval"),
+    Intent("privacy", (r"\bpii\b", r"\bpersonal\b", r"\bprivacy\b", r"\bprivate\b", r"\banonymi", r"\bsensitive\b",
+                       r"\be-?mails?\b", r"\bphone", r"\bgdpr\b", r"\bhipaa\b"),
+           ("privacy_checks",), "find personal data (emails, phone numbers, addresses, ID numbers) and sensitive "
+                                "attributes", "find PII"),
+    Intent("values", (r"\bvalues?\b", r"\bmissing\b", r"\bplaceholders?\b", r"\bsentinels?\b", r"\boutliers?\b",
+                      r"\bimpossible\b", r"\bout of range\b", r"\bunits?\b", r"\bformats?\b", r"\btypos?\b"),
+           ("value_checks",), "check values: disguised missing values, impossible values, inconsistent formats, "
+                              "target leakage", "check values"),
+    Intent("files", (r"\bencod", r"\bmojibake\b", r"\bmalformed\b", r"\bcorrupt", r"\bunreadable\b",
+                     r"\bschema drift\b", r"\bheaders?\b"),
+           ("file_checks",), "check the files: unreadable files, broken headers, wrong encodings, schema drift",
+           "check the files' encoding"),
+    Intent("relations", (r"\bforeign keys?\b", r"\breferen(ce|tial)", r"\borphan", r"\brelations?(hips?)?\b",
+                         r"\bjoins?\b"),
+           ("relation_checks",), "check keys between tables: broken references, entities shared across splits",
+           "check the foreign keys"),
     Intent("card", (r"\bcard\b", r"\bdatasheet", r"\bcroissant", r"\bdocument(ation|ing)?\b", r"\breadme\b"),
            ("card",), "write a dataset card (Hugging Face card, Croissant)", "write the card"),
 )

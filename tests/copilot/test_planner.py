@@ -115,3 +115,24 @@ def test_a_hint_changes_which_checks_run_and_how(tmp_path: Path) -> None:
     assert steps["label_issues"].args["label_column"] == "type"
     assert hinted.focus.columns == ["type"] and {"label", "duplicate"} <= set(hinted.focus.kinds)
     assert (steps["duplicates"].args["ngram"], steps["duplicates"].args["threshold"]) == (1, 0.7)
+
+
+@pytest.mark.parametrize(("goal", "tool"), [
+    ("find PII", "privacy_checks"),
+    ("check for personal data", "privacy_checks"),
+    ("is it anonymised? any e-mails left?", "privacy_checks"),
+    ("check values", "value_checks"),
+    ("are there placeholders for missing values?", "value_checks"),
+    ("check the file encoding", "file_checks"),
+    ("check the foreign keys between the tables", "relation_checks"),
+])
+def test_every_check_has_goal_words(profile, goal: str, tool: str) -> None:
+    """The offline planner used to refuse "find PII" and "check values" although those tools exist."""
+    plan = RulePlanner().plan(goal, profile)
+    assert [s.tool for s in plan.steps] == ["profile", tool], plan.notes
+
+
+def test_help_names_every_installed_check(profile) -> None:
+    help_text = RulePlanner().plan("bake a cake", profile).notes[0]
+    for example in ("find PII", "check values", "check the foreign keys"):
+        assert example in help_text
