@@ -15,10 +15,13 @@ class CopilotError(Exception):
         super().__init__(self.line())
 
     def line(self) -> str:
+        """One physical line: newlines and control characters from file names or data are shown escaped."""
+        from copilot.quoting import terminal_safe
+
         parts = [f"{self.file}: {self.cause}" if self.file else self.cause]
         if self.fix:
             parts.append(self.fix)
-        return "; ".join(parts)
+        return terminal_safe("; ".join(parts), one_line=True)
 
 
 class DataError(CopilotError):

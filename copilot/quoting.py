@@ -1,4 +1,5 @@
-"""Dataset content reaches a prompt only through here: quoted, truncated, and marked as data.
+"""Dataset content reaches a prompt only through here: quoted, truncated, and marked as data; and a terminal
+only through `terminal_safe` / `markup_safe`, with its control characters made visible.
 
 `clip` is the one bound every piece of content passes: cells, column and file names, documentation,
 label values, finding text. `data_block` applies it to every string and key of a payload it wraps.
@@ -7,9 +8,11 @@ label values, finding text. `data_block` applies it to every string and key of a
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
-from copilot.data.profile import DatasetProfile
+if TYPE_CHECKING:
+    from copilot.data.profile import DatasetProfile
 
 MAX_CELL = 60  # a sample value
 MAX_NAME = 80  # a column, table or file name
@@ -62,3 +65,29 @@ def profile_for_prompt(profile: DatasetProfile) -> str:
         })
     return data_block({"dataset": profile.name, "tables": tables, "documents": profile.documents[:20],
                        "unreadable_files": profile.problems[:10]})
+
+
+# C0 and C1 control characters (ESC starts ANSI sequences that recolour, move the cursor, clear the screen or
+# retitle the window; BS and CR overwrite what was printed) and the bidirectional overrides that reorder text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_NEWLINE = re.compile(_CONTROL.pattern[:-1] + r"\n\t]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return {9: "\\t", 10: "\\n", 13: "\\r"}.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def terminal_safe(value: object, one_line: bool = False) -> str:
+    """`value` as text a terminal shows as written: control characters from data become visible escapes
+    (ESC → \\x1b, CR → \\r, U+202E → \\u202e), so a cell cannot recolour, clear or rewrite the screen.
+    `one_line` also escapes newlines and tabs (error lines, table cells)."""
+    text = str(value)
+    return (_CONTROL_OR_NEWLINE if one_line else _CONTROL).sub(_visible, text)
+
+
+def markup_safe(value: object, one_line: bool = False) -> str:
+    """`terminal_safe`, then escaped for Rich markup: the drop-in for `rich.markup.escape` on data."""
+    from rich.markup import escape
+
+    return escape(terminal_safe(value, one_line))
