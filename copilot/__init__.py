@@ -24,6 +24,8 @@ def __getattr__(name: str) -> Any:
 
 def load_ipython_extension(ipython: Any) -> None:
     """`%load_ext copilot` registers the %copilot and %%copilot magics."""
-    from copilot.notebook import CopilotMagics
+    from copilot.notebook import CopilotMagics, protect_goal_text
 
     ipython.register_magics(CopilotMagics)
+    if protect_goal_text not in ipython.input_transformers_cleanup:
+        ipython.input_transformers_cleanup.append(protect_goal_text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,11 @@ class Run:
         self.copilot = copilot
         self.session = session
         self.outcome = outcome
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_decision(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every decision on this run (the notebook redraws and republishes)."""
+        self._listeners.append(listener)
 
     @property
     def waiting(self) -> list[ProposedChange]:
@@ -49,6 +55,8 @@ class Run:
         decision = Decision(change_id=change.id, action="edit" if rows is not None else action, row_ids=rows,
                             actor=f"user:{getpass.getuser()}", reason=reason)
         self.outcome = self.session.answer(decision)
+        for listener in self._listeners:
+            listener()
         return self
 
     def approve(self, rows: list[int] | None = None) -> Run:

@@ -51,6 +51,8 @@ BaseUrlOpt = Annotated[str | None, typer.Option(
     "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env COPILOT_BASE_URL).")]
 WaitOpt = Annotated[float, typer.Option(
     "--wait", min=0, help="Seconds to wait for another copilot using the same workspace (default: fail at once).")]
+ReportOpt = Annotated[Path | None, typer.Option(
+    "--report", help="Also write the audit as one self-contained page to share: audit.html or audit.md.")]
 ApproveOpt = Annotated[str | None, typer.Option(
     "--approve", "-a",
     help="Who decides proposed changes: 'ask' (you, interactively), 'all' (approve everything), 'none' "
@@ -89,7 +91,23 @@ def _outcome_json(outcome: Outcome) -> str:
                        "waiting": [c.model_dump(mode="json") for c in outcome.waiting]}, indent=2, default=str)
 
 
-def _finish(console: Console, outcome: Outcome, json_mode: bool) -> None:
+def _check_report(path: Path | None, ws: Workspace) -> None:
+    """Refuse a report path before the run, not after minutes of work."""
+    if path is None:
+        return
+    from copilot.report import REPORT_FORMATS
+
+    if path.suffix.lower() not in REPORT_FORMATS:
+        raise UsageError(f"cannot write a report as '{path.suffix or path.name}'", file=path,
+                         fix="name it .html or .md")
+    ws.refuse_overlap(path, "report")
+
+
+def _finish(console: Console, outcome: Outcome, json_mode: bool, ws: Workspace, report: Path | None = None) -> None:
+    if report is not None:
+        from copilot.report import write_report
+
+        write_report(report, outcome, ws)
     if json_mode:
         typer.echo(_outcome_json(outcome))
         return
@@ -101,6 +119,8 @@ def _finish(console: Console, outcome: Outcome, json_mode: bool) -> None:
     render_findings(console, outcome.results)
     render_decisions(console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
     render_summary(console, outcome.report or {"head": "?", "workspace": ""}, waiting=len(outcome.waiting))
+    if report is not None:
+        console.print(f"Report: [bold]{escape(str(report))}[/]")
 
 
 def _settings(console: Console, model: str | None, base_url: str | None) -> Settings:
@@ -122,12 +142,13 @@ def _session(workspace: Workspace, policy: Policy, console: Console, settings: S
 @app.command()
 def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOpt = None, text: TextOpt = None,
         workspace: WorkspaceOpt = None, json_out: JsonOpt = False, encoding: EncodingOpt = None,
-        model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0) -> None:
+        model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0, report: ReportOpt = None) -> None:
     """Plan and run GOAL on DATA; each proposed change waits for approval."""
     console = _console(json_out)
     policy = _policy(approve)  # a bad policy file is refused before a workspace is made
     settings = _settings(console, model, base_url)
     ws = Workspace.open(data, workspace, encoding, wait)
+    _check_report(report, ws)
     overrides = _overrides(ws.load(), label, text)
     session = _session(ws, policy, console, settings)
     try:
@@ -138,23 +159,25 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
         raise typer.Exit(130) from None
     finally:
         session.close()
-    _finish(console, outcome, json_out)
+    _finish(console, outcome, json_out, ws, report)
 
 
 @app.command()
 def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
            workspace: WorkspaceOpt = None, approve: ApproveOpt = None, json_out: JsonOpt = False,
-           model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0) -> None:
+           model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0,
+           report: ReportOpt = None) -> None:
     """Continue the last session of a workspace, e.g. after it stopped at the approval gate."""
     console = _console(json_out)
     policy = _policy(approve or "ask")
     ws = _resolve_workspace(data, workspace, wait)
+    _check_report(report, ws)
     session = _session(ws, policy, console, _settings(console, model, base_url))
     try:
         outcome = session.resume()
     finally:
         session.close()
-    _finish(console, outcome, json_out)
+    _finish(console, outcome, json_out, ws, report)
 
 
 @app.command()

@@ -6,10 +6,8 @@ DataFrame, and the session as `copilot_run` (approve()/reject() work without wid
 
 from __future__ import annotations
 
-import argparse
 import html
 import re
-import shlex
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -22,21 +20,48 @@ if TYPE_CHECKING:
     from copilot.api import Run
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="%copilot", add_help=False, exit_on_error=False)
-    parser.add_argument("--df", help="the DataFrame to work on (by name)")
-    parser.add_argument("--approve", default="ask", help="ask (buttons), all, none, or a policy file")
-    parser.add_argument("--label")
-    parser.add_argument("--text")
-    parser.add_argument("goal", nargs="*")
-    return parser
+_OPTIONS = ("--df", "--approve", "--label", "--text")
+
+
+def parse_magic_line(line: str) -> dict[str, str]:
+    """Leading `--option value` pairs, then the goal as free text: apostrophes, quotes and question marks
+    are part of the goal, not shell syntax. A trailing ` # comment` is dropped."""
+    args: dict[str, str] = {}
+    rest = re.sub(r"\s+#\s.*$", "", line).strip()  # a trailing `  # comment`, as in any Python line
+    while rest.startswith("--"):
+        head, _, rest = rest.partition(" ")
+        name, eq, value = head.partition("=")
+        if name not in _OPTIONS:
+            raise ValueError(f"unknown option {name}; use {', '.join(_OPTIONS)} before the goal")
+        if not eq:
+            value, _, rest = rest.strip().partition(" ")
+        if not value:
+            raise ValueError(f"{name} needs a value")
+        args[name[2:]] = value.strip("'\"")
+        rest = rest.strip()
+    args["goal"] = rest
+    return args
+
+
+def protect_goal_text(lines: list[str]) -> list[str]:
+    """An IPython input transformer: `%copilot GOAL?` is a goal, not a request for help on GOAL.
+
+    IPython reads a line ending in `?` as help syntax before any magic sees it, so the line magic is
+    turned into the call IPython itself would make, with the goal passed as a string literal."""
+    out = []
+    for line in lines:
+        match = re.match(r"^(\s*)%copilot(\s.*)?$", line.rstrip("\n"))
+        if match:
+            out.append(f"{match.group(1)}get_ipython().run_line_magic('copilot', {(match.group(2) or '').strip()!r})\n")
+        else:
+            out.append(line)
+    return out
 
 
 def run_html(run: Run) -> str:
-    findings = run.findings
-    parts = [f"<h4>Co-pilot: {len(findings)} finding{'' if len(findings) == 1 else 's'}</h4>"]
-    if not findings.empty:
-        parts.append(findings.head(30).to_html(index=False, escape=True))
+    from copilot.report import build_report, render_report
+
+    parts = []
     for change in run.waiting[:1]:
         sample = pd.DataFrame([{"row": r.row_id, **{f"{k} (before)": v for k, v in r.before.items()},
                                 "after": "dropped" if r.after is None else r.after} for r in change.preview.sample])
@@ -50,6 +75,7 @@ def run_html(run: Run) -> str:
         applied = ", ".join(f"{a['kind']} {a['rows_affected']} rows → {a['version']}" for a in report["applied"])
         parts.append(f"<p>Done: {report['approved']} approved, {report['rejected']} rejected"
                      f"{'; applied ' + html.escape(applied) if applied else ''}.</p>")
+    parts.append(render_report(build_report(run.outcome, run.copilot.workspace), "html", standalone=False))
     return "\n".join(parts)
 
 
@@ -73,7 +99,9 @@ class RunView:
             self.buttons = widgets.HBox([self.approve_button, self.reject_button])
 
     def _answer(self, decide) -> None:
-        decide()
+        decide()  # the run's listener (`refresh`) publishes the new version and redraws
+
+    def refresh(self) -> None:
         self.publish()
         self.render()
 
@@ -100,19 +128,19 @@ class CopilotMagics(Magics):
         from copilot.api import Copilot
 
         try:
-            args = _parser().parse_args(shlex.split(line))
-        except (argparse.ArgumentError, ValueError) as exc:
+            args = parse_magic_line(line)
+        except ValueError as exc:
             print(f"error: {exc}")
             return
-        goal = " ".join([*args.goal, *(cell or "").split()]).strip()
+        goal = " ".join([args["goal"], *(cell or "").split()]).strip()
         namespace = self.shell.user_ns
-        name = args.df or self._frame_named_in(goal, namespace)
+        name = args.get("df") or self._frame_named_in(goal, namespace)
         if name is None or not isinstance(namespace.get(name), pd.DataFrame):
             print(f"error: no DataFrame {'named ' + repr(name) if name else 'to work on'}; pass --df NAME")
             return
         try:
-            copilot = Copilot(namespace[name], name=name, approve=args.approve)
-            run = copilot.run(goal, label=args.label, text=args.text)
+            copilot = Copilot(namespace[name], name=name, approve=args.get("approve", "ask"))
+            run = copilot.run(goal, label=args.get("label"), text=args.get("text"))
         except CopilotError as exc:
             print(f"error: {exc.line()}")
             return
@@ -123,6 +151,7 @@ class CopilotMagics(Magics):
         publish()
         namespace["copilot_run"] = run
         namespace["copilot_view"] = view = RunView(run, publish)
+        run.on_decision(view.refresh)  # also after copilot_run.approve() typed in a cell
         view.render()
 
     @staticmethod

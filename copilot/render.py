@@ -142,7 +142,7 @@ def render_findings(console: Console, results: list[ToolResult], limit: int = _F
     table.add_column("evidence")
     for f in findings[:limit]:
         style = SEVERITY_STYLE[f.severity]
-        table.add_row(f"[{style}]{f.severity}[/]", f.type, clip(f.issue, 50), clip(_where(f), 60),
+        table.add_row(f"[{style}]{f.severity}[/]", f.kind_words, clip(f.issue, 50), clip(_where(f), 60),
                       "\n".join(clip(e, 70) for e in f.evidence[:3]))
     console.print(table)
     if len(findings) > limit:

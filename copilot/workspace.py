@@ -375,15 +375,20 @@ class Workspace:
         return [Path(e["data"]) for e in self.log()
                 if e["event"] == "create" and not str(e.get("data", "")).startswith("DataFrame ")]
 
-    def _export_targets(self, dest: Path, dataset: Dataset, fmt: str, single: bool) -> dict[Path, tuple[str, str]]:
-        """target path -> ("table" | "document", name), after refusing anything that could lose data."""
+    def refuse_overlap(self, dest: Path, action: str = "export") -> None:
+        """Refuse a destination that is, holds or lies inside an input or the workspace."""
         where = dest.resolve()
         for protected in [*self.input_paths(), self.root]:
             held = protected.resolve()
             if where == held or where.is_relative_to(held) or held.is_relative_to(where):
                 what = "the workspace" if protected == self.root else "an input"
-                raise UsageError(f"export destination overlaps {what} ({protected})", file=dest,
-                                 fix="export somewhere outside the input and the workspace")
+                raise UsageError(f"{action} destination overlaps {what} ({protected})", file=dest,
+                                 fix=f"{action} somewhere outside the input and the workspace")
+
+    def _export_targets(self, dest: Path, dataset: Dataset, fmt: str, single: bool) -> dict[Path, tuple[str, str]]:
+        """target path -> ("table" | "document", name), after refusing anything that could lose data."""
+        where = dest.resolve()
+        self.refuse_overlap(dest)
         targets = {(dest if single else dest / Path(name).with_suffix(f".{fmt}")): ("table", name)
                    for name in dataset.tables}
         if not single:

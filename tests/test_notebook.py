@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import nbformat
 from nbclient import NotebookClient
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+SETUP = ("import palmerpenguins, pandas as pd\n"
+         "raw = palmerpenguins.load_penguins()\n"
+         "penguins = pd.concat([raw, raw.iloc[[5, 9]]], ignore_index=True)\n"
+         "n_before = len(penguins)")
+
+
+def readme_notebook_cells() -> list[str]:
+    """The README's Jupyter cells, verbatim: the python blocks between 'In Jupyter' and the script API."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("In Jupyter"):text.index("The same API works in any script")]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.S)
+
+
 CELLS = [
     "%load_ext copilot",
-    "import palmerpenguins, pandas as pd\n"
-    "raw = palmerpenguins.load_penguins()\n"
-    "penguins = pd.concat([raw, raw.iloc[[5, 9]]], ignore_index=True)\n"
-    "n_before = len(penguins)",
+    SETUP,
     "%copilot --df penguins remove duplicates",
     "print('waiting', [(c.kind, c.preview.rows_affected) for c in copilot_run.waiting])",
     # A click on the widget's Approve button, as a person would make it.
@@ -34,13 +48,31 @@ def _text(cell) -> str:
     return "\n".join(parts)
 
 
-def test_magic_in_a_real_notebook(tmp_path) -> None:
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+def _execute(cells: list[str], folder: Path) -> list:
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
                    ).execute()
-    cells = notebook.cells
+    return notebook.cells
+
+
+def test_readme_cells_run_verbatim(tmp_path) -> None:
+    readme = readme_notebook_cells()
+    assert any("what's wrong with this dataset?" in c for c in readme)  # the headline: apostrophe, question mark
+    check = ("print('same', penguins_curated.equals(copilot_run.copilot.df), 'head', "
+             "copilot_run.copilot.workspace.head_id, 'original', len(penguins) == n_before)")
+    cells = _execute([readme[0], SETUP, *readme[1:], check], tmp_path)
+    shown = _text(cells[2])
+    assert "not found" not in shown and "error" not in shown.lower()[:200]
+    for heading in ("Summary", "How the data was read", "Plan", "Findings (", "Decisions and versions", "Columns"):
+        assert heading in shown, heading
+    # copilot_run.approve() in a cell applied the first change and refreshed penguins_curated.
+    assert "same True head v0001 original True" in _text(cells[-1])
+
+
+def test_magic_in_a_real_notebook(tmp_path) -> None:
+    cells = _execute(CELLS, tmp_path)
     shown = _text(cells[2])  # updated in place after the click: the final state
-    assert "Co-pilot: 1 finding" in shown and "2 groups of duplicate rows" in shown  # one cause, one finding
+    assert "Findings (1)" in shown and "2 groups of duplicate rows" in shown  # one cause, one finding
     assert "Done: 1 approved, 0 rejected; applied drop_rows 2 rows → v0001" in shown
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cells[2].outputs)
     assert "waiting [('drop_rows', 2)]" in _text(cells[3])  # before the click, the change waited

@@ -21,6 +21,14 @@ FindingType = Literal[
     # a quirk worth knowing that fits none of the above (e.g. a constant column)
     "other",
 ]
+# What each type is called in front of a reviewer.
+TYPE_WORDS: dict[str, str] = {
+    "doc_data_mismatch": "documentation conflict", "missing_documentation": "undocumented", "license": "license",
+    "label_error": "label error", "duplicate": "duplicate", "leakage": "leakage", "contamination": "contamination",
+    "missing_values": "missing values", "out_of_range": "out of range", "inconsistent_format": "inconsistent format",
+    "class_imbalance": "imbalance", "encoding": "encoding", "malformed_file": "malformed",
+    "sensitive_attribute": "sensitive attribute", "pii": "personal data", "other": "quirk",
+}
 Severity = Literal["high", "medium", "low", "info"]
 SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
 Scalar = str | int | float | bool | None
@@ -46,6 +54,10 @@ class Finding(BaseModel):
     rows: list[int] = Field(default_factory=list)
     columns: list[str] = Field(default_factory=list)
     score: float | None = Field(default=None, description="confidence in [0, 1]")
+
+    @property
+    def kind_words(self) -> str:
+        return TYPE_WORDS[self.type]
 
     def model_post_init(self, _context: Any) -> None:
         if not self.id:
