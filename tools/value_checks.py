@@ -27,6 +27,8 @@ _DATE_FORMATS = {"YYYY-MM-DD": r"^\d{4}-\d{2}-\d{2}", "DD/MM/YYYY or MM/DD/YYYY"
                  "Month D, YYYY": r"^[A-Za-z]{3,9}\.? \d{1,2},? \d{4}$",
                  "D Month YYYY": r"^\d{1,2} [A-Za-z]{3,9} \d{4}$"}
 _UNIT = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*([a-zA-Z%°µ]+[a-zA-Z²³/]*)\s*$")
+_ORDINAL = re.compile(r"^\s*\d+\s*(st|nd|rd|th)\s*$", re.I)  # 1st, 2nd, 3rd, 4th: ranks, not amounts in units
+_CENTRED = 0.2  # a quarter of a standard deviation: a column whose mean is this near 0 has been centred
 _SHOWN = 5
 _STANDS_APART = 0.05  # a leak beats every other single feature by this much (balanced accuracy)
 
@@ -107,6 +109,16 @@ def _zero_placeholder(series: pd.Series) -> pd.Series | None:
     return zeros if rest.min() >= 0.1 * rest.median() and rest.min() >= 5 else None
 
 
+def _centred(numbers: pd.Series) -> bool:
+    """Values spread on both sides of a mean near 0 (a standardised or mean-centred column): negative values
+    are then offsets from the mean, not entry errors, which are a few stray rows in a column of positive values."""
+    present = numbers.dropna()
+    if len(present) < 10 or present.std() == 0:
+        return False
+    negative = float((present < 0).mean())
+    return 0.2 <= negative <= 0.8 and abs(present.mean()) <= _CENTRED * present.std()
+
+
 def _date_like(series: pd.Series) -> bool:
     """Mostly values written as dates, whatever the column is called."""
     text = series.dropna().astype(str).str.strip()
@@ -126,7 +138,16 @@ def out_of_range(table: Table, profile: TableProfile) -> list[Finding]:
             numbers = pd.to_numeric(series, errors="coerce")
             if _NONNEGATIVE.search(c.name):
                 mask = (numbers < 0) & ~numbers.isin(_PLACEHOLDER_NUMBERS)
-                if mask.any():
+                if mask.any() and _centred(numbers):
+                    out.append(_finding(table, c.name, "other", "low",
+                                        f"{c.name} is centred on 0 ({int(mask.sum())} negative values): it is not "
+                                        "in its natural unit",
+                                        [c.name, f"mean {numbers.mean():.3g}, standard deviation {numbers.std():.3g}",
+                                         f"from {numbers.min():g} to {numbers.max():g}"],
+                                        f"{c.name} has been standardised or centred, so its negative values are "
+                                        "offsets from the mean, not impossible values; readers need the original "
+                                        "mean and scale to interpret it.", [], 0.5))
+                elif mask.any():
                     bad = numbers[mask.fillna(False)]
                     out.append(_finding(table, c.name, "out_of_range", "high",
                                         f"{c.name} has {int(mask.sum())} negative values",
@@ -179,7 +200,7 @@ def inconsistent_formats(table: Table, profile: TableProfile) -> list[Finding]:
                                     [c.name, *[" / ".join(map(repr, v)) for v in list(variants.values())[:3]]],
                                     f"{' and '.join(map(repr, example))} are one category written differently; they "
                                     "split counts and confuse models.", [], 0.9))
-        units = text.str.extract(_UNIT)[0].dropna().str.lower()
+        units = text[~text.str.match(_ORDINAL)].str.extract(_UNIT)[0].dropna().str.lower()
         if units.nunique() >= 2 and len(units) >= 0.5 * len(text):
             out.append(_finding(table, c.name, "inconsistent_format", "medium",
                                 f"{c.name} mixes units: {', '.join(sorted(units.unique())[:4])}",

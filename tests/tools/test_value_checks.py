@@ -90,3 +90,27 @@ def test_easy_classes_are_not_leaks(tmp_path: Path, penguins: pd.DataFrame) -> N
     df = penguins[penguins.species.isin(["Adelie", "Gentoo"])]
     df.to_csv(tmp_path / "p.csv", index=False)
     assert [f.issue for f in _run(tmp_path / "p.csv", label_column="species").findings if f.type == "leakage"] == []
+
+
+def test_ordinal_numbers_are_not_units(tmp_path: Path) -> None:
+    """1st / 2nd / 3rd are ranks (a passenger class), not amounts written in three units; kg and lb still are."""
+    classes = ["1st", "2nd", "3rd", "3rd", "2nd", "1st", "4th", "3rd"] * 10
+    weights = [f"{w} kg" if i % 2 else f"{w} lb" for i, w in enumerate(range(50, 130))]
+    pd.DataFrame({"passenger_class": classes, "weight": weights}).to_csv(tmp_path / "t.csv", index=False)
+    issues = _issues(_run(tmp_path / "t.csv"))
+    assert "passenger_class" not in issues
+    assert any("mixes units: kg, lb" in i for i in issues["weight"])
+
+
+def test_a_standardised_column_is_not_negative_by_error(tmp_path: Path) -> None:
+    """A centred age (mean 0, half the rows below it, as in scikit-learn's diabetes data) has no impossible
+    values; a few negative ages among positive ones still do."""
+    rng = np.random.default_rng(0)
+    ages = rng.integers(20, 80, 300)
+    df = pd.DataFrame({"age": (ages - ages.mean()) / ages.std() / 20, "age_years": ages})
+    df.loc[[4, 9], "age_years"] = [-34, -29]
+    df.to_csv(tmp_path / "t.csv", index=False)
+    issues = _issues(_run(tmp_path / "t.csv"))
+    assert not any(i.startswith("out_of_range") for i in issues.get("age", []))
+    assert any("centred on 0" in i for i in issues["age"])  # said, quietly: the unit is not the natural one
+    assert "out_of_range: age_years has 2 negative values" in issues["age_years"]
