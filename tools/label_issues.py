@@ -32,6 +32,7 @@ _QUOTED = 5
 _MIN_CLASS_MEMBERS = 3  # fewer examples than this cannot be checked against the rest
 _RARE_SHARE = 0.05
 _MIN_LIFT = 0.05  # models must beat the majority-class rate by this much before they may judge labels
+_WIDESPREAD = 0.10  # curated labels are wrong in a few percent of rows, not in one row of ten
 
 
 class LabelIssuesArgs(BaseModel):
@@ -72,6 +73,39 @@ def _label_copies(df: pd.DataFrame, label: str, columns: list[str]) -> list[str]
         if df.groupby(values, observed=True)[label].nunique().max() == 1:
             copies.append(col)
     return copies
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds, so a class reads 5.0, not np.float64(5.0)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _applies_only(df: pd.DataFrame, label: str) -> tuple[str, list[object]] | None:
+    """A categorical column whose values say exactly where the label is filled (a hurricane category where the
+    status is hurricane, and nowhere else): the column and the values where the label applies."""
+    present = df[label].notna()
+    for col in df.columns:
+        if col == label or not 2 <= df[col].nunique() <= 50 or df[col].isna().any():
+            continue
+        share = present.groupby(df[col], observed=True).mean()
+        if share.isin([0.0, 1.0]).all() and 0 < (share == 1.0).sum() < len(share):
+            return str(col), [v for v in share.index if share[v] == 1.0]
+    return None
+
+
+def _binned_from(df: pd.DataFrame, label: str, copies: list[str]) -> str | None:
+    """A numeric column the label is cut from: more values than classes, and each class a separate interval
+    of it (a hurricane's category from its wind speed). Such a label is derived, not annotated: other
+    features that disagree with it show where they fall short, not a wrong label."""
+    for col in copies:
+        values = pd.to_numeric(df[col], errors="coerce")
+        present = values.notna() & df[label].notna()
+        if values[present].nunique() <= df.loc[present, label].nunique() or present.sum() < 0.9 * len(df):
+            continue
+        spans = values[present].groupby(df.loc[present, label], observed=True).agg(["min", "max"]).sort_values("min")
+        if (spans["min"].iloc[1:].to_numpy() > spans["max"].iloc[:-1].to_numpy()).all():
+            return col
+    return None
 
 
 def _load_npy(ctx: ToolContext, name: str, rows: int) -> np.ndarray:
@@ -176,6 +210,9 @@ class LabelIssuesTool(Tool):
         predictable = accuracy >= baseline + _MIN_LIFT
         if not predictable:  # models no better than guessing the majority cannot judge any label
             issue_mask[:] = False
+        binned = _binned_from(df.iloc[labels.positions], label, plan.dropped_copies)
+        if binned:  # the label is a range of a measurement: it agrees with its own definition in every row
+            issue_mask[:] = False
         # A row with none of its features filled gives the models nothing to judge its label by.
         blank = (df.iloc[labels.positions][plan.features].isna().all(axis=1).to_numpy() if plan.features
                  else np.zeros(len(labels.codes), dtype=bool))
@@ -198,7 +235,9 @@ class LabelIssuesTool(Tool):
                    + ("" if predictable else f" Not judged: the models do no better than the majority class "
                                              f"({baseline:.0%}), so {label} cannot be predicted from these features.")
                    + (f" Left out {', '.join(plan.dropped_copies)}: they repeat the label." if plan.dropped_copies
-                      else "") + (guessed or ""))
+                      else "")
+                   + (f" Not judged: {label} is a range of {binned} (each class a separate interval of it), so "
+                      "every label agrees with its definition." if binned else "") + (guessed or ""))
         return ToolResult(tool=self.name, summary=summary, findings=findings, proposed_changes=changes)
 
     def _probabilities(self, ctx: ToolContext, df: pd.DataFrame, labels: Labels, plan: _Plan,
@@ -244,7 +283,10 @@ class LabelIssuesTool(Tool):
             evidence.append(f"{name(row_id)}: {label}={g}, probably {s} (p={p:.2f}): {shown}")
         lift = accuracy - baseline
         trusted = accuracy >= 0.9 or lift >= 0.3
-        weak = accuracy < 0.8 and lift < 0.15
+        # More than one label in ten "wrong" under a model that is itself wrong more often than that: the
+        # outcome is hard to predict (who survived), and the models' disagreement is that, not a few mistakes.
+        widespread = len(row_ids) >= _WIDESPREAD * checked and accuracy < 0.9
+        weak = (accuracy < 0.8 and lift < 0.15) or widespread
         severity = "low" if weak else "high" if trusted and float(quality[0]) < 0.1 else "medium"
         return Finding(
             tool=self.name, type="label_error", severity=severity,
@@ -254,6 +296,8 @@ class LabelIssuesTool(Tool):
                         f"have label quality {float(quality[0]):.3f} to {float(quality[-1]):.3f}. The models are "
                         f"{accuracy:.0%} accurate out of sample (majority class {baseline:.0%}) on {checked} rows"
                         + (", too weak to be sure of any single verdict" if weak else "")
+                        + (f"; they disagree with {len(row_ids) / checked:.0%} of the labels, as models do with an "
+                           "outcome that the features cannot settle" if widespread else "")
                         + ". A wrong label teaches the model the wrong thing and distorts evaluation.",
             file=table.name, rows=row_ids, columns=[label], score=round(float(1 - quality[:_QUOTED].mean()), 3))
 
@@ -262,10 +306,19 @@ class LabelIssuesTool(Tool):
         if missing.empty:
             return []
         ids = [int(r) for r in missing]
+        evidence = [f"rows {', '.join(map(str, ids[:10]))}" + (" …" if len(ids) > 10 else ""), f"{label} is empty"]
+        if (where := _applies_only(table.df, label)) is not None:
+            col, values = where
+            shown = ", ".join(map(repr, values[:4])) + (" …" if len(values) > 4 else "")
+            return [Finding(tool=self.name, type="missing_values", severity="low",
+                            issue=f"{len(ids)} rows have no {label}: it is filled exactly where {col} is {shown}",
+                            evidence=[*evidence, f"{label} is present in every row with {col} in {shown} and in no "
+                                                 "other row"],
+                            description=f"{label} applies only to some kinds of row, so its gaps mean 'not "
+                                        "applicable', not a lost value; they were left out of the label check.",
+                            file=table.name, rows=ids, columns=[label, col], score=0.5)]
         return [Finding(tool=self.name, type="missing_values", severity="medium",
-                        issue=f"{len(ids)} rows have no {label}",
-                        evidence=[f"rows {', '.join(map(str, ids[:10]))}" + (" …" if len(ids) > 10 else ""),
-                                  f"{label} is empty"],
+                        issue=f"{len(ids)} rows have no {label}", evidence=evidence,
                         description="Rows without a label were left out of the label check; fill or drop them.",
                         file=table.name, rows=ids, columns=[label], score=1.0)]
 
@@ -277,10 +330,11 @@ class LabelIssuesTool(Tool):
         rare = counts[counts / total < _RARE_SHARE]
         if not rare.empty:  # every rare class of one label in one finding
             unchecked = [c for c in rare.index if c in too_few.index]
-            names = ", ".join(f"{c!r} ({n})" for c, n in rare.head(8).items()) + (" …" if len(rare) > 8 else "")
+            names = ", ".join(f"{_plain(c)!r} ({n})" for c, n in rare.head(8).items()) + (" …" if len(rare) > 8
+                                                                                           else "")
             findings.append(Finding(
                 tool=self.name, type="class_imbalance", severity="medium",
-                issue=(f"class {rare.index[0]!r} of {label} is rare: {rare.iloc[0]} of {total} rows "
+                issue=(f"class {_plain(rare.index[0])!r} of {label} is rare: {rare.iloc[0]} of {total} rows "
                        f"({rare.iloc[0] / total:.1%})" if len(rare) == 1 else
                        f"{len(rare)} classes of {label} are rare (under {_RARE_SHARE:.0%} each): {names}"),
                 evidence=[f"{label}={c}: {n} rows" for c, n in rare.head(4).items()] + evidence[:6],

