@@ -18,7 +18,7 @@ SENSITIVE_NAMES: dict[str, str] = {
     "race or ethnicity": r"race|racial|ethnic|ethnicity|skin_?colou?r",
     "religion": r"religio|faith|church|caste",
     "sex or gender": r"^sex$|gender|^is_?male$|^is_?female$",
-    "health": r"health|diagnos|disease|disab|hiv|pregnan|medical|illness",
+    "health": r"health(?![_. -]?ins)|diagnos|disease|disab|hiv|pregnan|medical|illness",  # not health insurance
     "sexual orientation": r"orientation|lgbt|sexuality",
     "political opinion": r"politic|party_affil|vote",
     "nationality or origin": r"nationality|citizenship|country_of_birth|native_country|immigra",
@@ -34,6 +34,11 @@ SENSITIVE_DESCRIPTIONS: dict[str, str] = {
     "political opinion": r"\b(political (?:party|opinion|affiliation|view)\w*|voted? for|party affiliation)\b",
     "trade union membership": r"\b(trade union|union member\w*)\b",
 }
+# Attributes animals and plants have too: in a table of organisms they are biology, not personal data.
+BIOLOGICAL = {"sex or gender", "age", "health"}
+# A column that names each row's species or breed: the rows are organisms, people only if it says human.
+TAXON_NAMES = r"^(species|genus|breed|taxon|strain|subspecies|scientific_?name)$"
+HUMAN_TAXA = r"\b(human|homo sapiens|person|people|man|woman)\b"
 # GDPR's special categories: using them as features needs the strongest justification.
 SPECIAL_CATEGORIES = {"race or ethnicity", "religion", "health", "sexual orientation", "political opinion",
                       "trade union membership"}

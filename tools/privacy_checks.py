@@ -11,10 +11,13 @@ from copilot.data.docs import ColumnDoc
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
 from tools.personal_data import (
+    BIOLOGICAL,
+    HUMAN_TAXA,
     PII_PATTERNS,
     SENSITIVE_DESCRIPTIONS,
     SENSITIVE_NAMES,
     SPECIAL_CATEGORIES,
+    TAXON_NAMES,
 )
 
 _MAX_ROWS_SCANNED = 50_000
@@ -38,6 +41,18 @@ def _context(text: str, match: re.Match[str]) -> str:
     searched for); findings stay in the user's own terminal and workspace.
     """
     return text[max(0, match.start() - 30):match.end() + 20].strip()
+
+
+def _organisms(df: pd.DataFrame) -> tuple[str, list[str]] | None:
+    """A column naming each row's species or breed, none of them human: the rows are animals or plants."""
+    for col in df.columns:
+        if not re.match(TAXON_NAMES, str(col).strip(), re.IGNORECASE):
+            continue
+        values = df[col].dropna().astype(str)
+        if values.empty or values.str.contains(HUMAN_TAXA, case=False, regex=True).any():
+            continue
+        return str(col), [str(v) for v in values.value_counts().index[:3]]
+    return None
 
 
 def _sensitive_kind(name: str, doc: ColumnDoc | None) -> tuple[str | None, list[str]]:
@@ -66,6 +81,7 @@ class PrivacyChecksTool(Tool):
         for i, table in enumerate(tables):
             profile = ctx.profile.table(table.name)
             label = args.label_column or profile.likely_label
+            organisms = _organisms(table.df)
             for col in profile.columns:
                 series = table.df[col.name]
                 if col.kind in ("text", "categorical", "id", "mixed"):
@@ -76,11 +92,16 @@ class PrivacyChecksTool(Tool):
                 if kind and col.kind not in ("empty", "constant", "id", "text"):
                     role = ("and is the label: predicting it is itself sensitive" if col.name == label
                             else f"and would be a feature for {label}" if label else "")
+                    # A penguin's sex is biology: in a table of organisms only human-only categories (an
+                    # observer's ethnicity, say) are about people.
+                    animal = organisms is not None and kind in BIOLOGICAL
+                    said = said + ([f"the rows are organisms: {organisms[0]} = {', '.join(organisms[1])}"]
+                                   if animal else [])
                     findings.append(Finding(
                         tool=self.name, type="sensitive_attribute",
                         # As the label it is the task itself (a diagnosis to predict): worth knowing, not a defect.
                         # Age is in nearly every table about people: worth knowing, rarely the problem.
-                        severity="low" if col.name == label or kind == "age"
+                        severity="low" if col.name == label or kind == "age" or animal
                         else "high" if kind in SPECIAL_CATEGORIES else "medium",
                         issue=f"{col.name} records {kind} {role}".strip(),
                         evidence=[col.name, *said, f"values: {', '.join(col.samples[:4])}"],

@@ -44,3 +44,27 @@ def test_sensitive_attributes_used_as_features(tmp_path: Path, penguins: pd.Data
     assert "sex records sex or gender and would be a feature for species" in issues
     assert "age records age and would be a feature for species" in issues
     assert not any(i.startswith("age_of_colony_pct") for i in issues)
+
+
+def test_sex_of_animals_is_biology_not_personal_data(tmp_path: Path, penguins: pd.DataFrame) -> None:
+    """Rows that a species column names as penguins: their sex is reported low; an observer's ethnicity in the
+    same table is about people and stays high; a species column that includes humans changes nothing."""
+    df = penguins.copy()
+    df["ethnicity_of_observer"] = ["a", "b"] * (len(df) // 2)
+    df.to_csv(tmp_path / "p.csv", index=False)
+    found = {f.columns[0]: f for f in _run(tmp_path / "p.csv", label_column="species").findings}
+    assert found["sex"].severity == "low" and any("organisms: species = " in e for e in found["sex"].evidence)
+    assert found["ethnicity_of_observer"].severity == "high"
+
+    people = pd.DataFrame({"species": ["Human", "Droid", "Human", "Wookiee"] * 10, "sex": ["male", "female"] * 20,
+                           "height": range(40)})
+    people.to_csv(tmp_path / "people.csv", index=False)
+    (sex,) = _run(tmp_path / "people.csv").findings
+    assert sex.columns == ["sex"] and sex.severity == "medium"
+
+
+def test_health_insurance_is_not_health(tmp_path: Path) -> None:
+    df = pd.DataFrame({"health_ins": ["1. Yes", "2. No"] * 20, "health": ["1. <=Good", "2. >=Very Good"] * 20,
+                       "wage": range(40)})
+    df.to_csv(tmp_path / "w.csv", index=False)
+    assert [f.columns for f in _run(tmp_path / "w.csv").findings] == [["health"]]
