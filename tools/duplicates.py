@@ -151,6 +151,12 @@ def find_clusters(keys: pd.Series, source: TextSource | None, args: DuplicatesAr
     return clusters
 
 
+def _recodes(a: pd.Series, b: pd.Series) -> bool:
+    """Each value of `a` goes with one value of `b` and the other way round."""
+    distinct = a.nunique()
+    return distinct == b.nunique() and pd.DataFrame({"a": a, "b": b}).drop_duplicates().shape[0] == distinct
+
+
 def chance_pairs(df: pd.DataFrame) -> float:
     """Pairs of rows expected to agree on every column by chance: n(n-1)/2 times the product over columns of
     the probability that two rows share that column's value (the sum of squared value shares).
@@ -161,8 +167,15 @@ def chance_pairs(df: pd.DataFrame) -> float:
     if n < 2:
         return 0.0
     agree = 1.0
+    counted: list[pd.Series] = []
     for col in df.columns:
-        shares = row_keys(df[[col]]).value_counts(normalize=True)
+        keys = row_keys(df[[col]])
+        # A one-to-one recoding of a column already counted (a wage and its logarithm, a code and its name)
+        # carries no new chance of disagreeing: counting it twice would make coincidences look impossible.
+        if any(_recodes(keys, other) for other in counted):
+            continue
+        counted.append(keys)
+        shares = keys.value_counts(normalize=True)
         agree *= float((shares ** 2).sum())
         if agree * n * n < 1e-12:
             break
@@ -282,7 +295,7 @@ class DuplicatesTool(Tool):
         findings = _group_findings(self.name, table, profile, clusters, keep, text, label)
         exact = [c for c in clusters if c.exact]
         observed = sum(len(c.rows) * (len(c.rows) - 1) // 2 for c in exact)
-        expected = chance_pairs(df[columns])
+        expected = chance_pairs(df[columns]) if exact else 0.0
         if exact and observed <= _CHANCE_FACTOR * expected:
             # As many identical rows as unrelated rows would share by chance (few columns, few values each:
             # two guinea pigs with the same tooth length, dose and supplement): not evidence of copies.

@@ -177,3 +177,15 @@ def test_identical_rows_as_many_as_chance_predicts_are_low(tmp_path: Path) -> No
     pd.concat([measured, measured.iloc[[3, 7]]]).to_csv(tmp_path / "copies.csv", index=False)
     (copies,) = _run(tmp_path / "copies.csv").findings
     assert copies.severity == "medium" and copies.rows == [3, 80, 7, 81]
+
+
+def test_a_recoded_column_does_not_make_coincidences_look_impossible(tmp_path: Path) -> None:
+    """Pay and its logarithm are one column twice: counted once, the identical rows of a survey of coarse
+    answers are as many as chance predicts (low); counted twice they would look like copies."""
+    rng = np.random.default_rng(3)
+    pay = rng.choice(np.arange(40, 100, 2), 300).astype(float)
+    df = pd.DataFrame({"age": rng.integers(20, 61, 300), "grade": rng.choice(list("ABCDE"), 300), "pay": pay,
+                       "log_pay": np.log(pay).round(6)})
+    df.to_csv(tmp_path / "survey.csv", index=False)
+    (finding,) = _run(tmp_path / "survey.csv").findings
+    assert finding.severity == "low"
