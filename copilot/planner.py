@@ -53,7 +53,7 @@ INTENTS: tuple[Intent, ...] = (
            ("value_checks",), "check values: disguised missing values, impossible values, inconsistent formats, "
                               "target leakage", "check values"),
     Intent("files", (r"\bencod", r"\bmojibake\b", r"\bmalformed\b", r"\bcorrupt", r"\bunreadable\b",
-                     r"\bschema drift\b", r"\bheaders?\b"),
+                     r"\bschema drift\b", r"\bheaders?\b", r"\bcheck (the |my |all |these )?files?\b"),
            ("file_checks",), "check the files: unreadable files, broken headers, wrong encodings, schema drift",
            "check the files' encoding"),
     Intent("relations", (r"\bforeign keys?\b", r"\breferen(ce|tial)", r"\borphan", r"\brelations?(hips?)?\b",

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 
 from copilot.atomic import append_line, atomic_write, atomic_write_bytes, atomic_write_text
 from copilot.data.dataset import Dataset, LoadProblem, inside, load_dataset
-from copilot.data.tables import ROW_ID, Table
+from copilot.data.tables import ROW_ID, HeaderRepair, Table
 from copilot.errors import UsageError
 from copilot.lock import WorkspaceLock
 from tools.contracts import DropRows, ProposedChange, SetValues, WriteFile
@@ -66,6 +66,8 @@ class TableEntry(BaseModel):
     encoding: str | None = None
     delimiter: str | None = None
     has_header: bool = True
+    notes: list[str] = Field(default_factory=list)  # how the loader had to read it (nested values, a header)
+    header: dict[str, Any] | None = None  # a repaired header (HeaderRepair), reported by file_checks
 
 
 class Version(BaseModel):
@@ -239,7 +241,8 @@ class Workspace:
         for name, entry in version.tables.items():
             df = pd.read_parquet(self.objects / f"{entry.object}.parquet")
             df.index.name = ROW_ID
-            tables[name] = Table(name, df, entry.format, entry.encoding, entry.delimiter, entry.has_header)
+            tables[name] = Table(name, df, entry.format, entry.encoding, entry.delimiter, entry.has_header,
+                                 list(entry.notes), HeaderRepair(**entry.header) if entry.header else None)
         documents = {name: (self.objects / f"{sha}.txt").read_text(encoding="utf-8")
                      for name, sha in version.documents.items()}
         problems = [LoadProblem(**p) for p in version.problems]
@@ -296,7 +299,7 @@ class Workspace:
         tables = {
             name: TableEntry(object=self._put_object(_parquet_bytes(t.df), ".parquet"), rows=len(t.df),
                              format=t.format, encoding=t.encoding, delimiter=t.delimiter,
-                             has_header=t.has_header)
+                             has_header=t.has_header, notes=t.notes, header=vars(t.header) if t.header else None)
             for name, t in dataset.tables.items()
         }
         documents = {name: self._put_object(text.encode("utf-8"), ".txt")

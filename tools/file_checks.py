@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from pydantic import BaseModel, Field
 
-from copilot.data.tables import Table
+from copilot.data.tables import HeaderRepair, Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
 
@@ -60,6 +60,19 @@ def legacy_encodings(ctx: ToolContext, tables: list[Table]) -> list[Finding]:
     return out
 
 
+def header_finding(table: Table, repair: HeaderRepair) -> Finding:
+    """A header with repeated or empty names: kept, the names made unique, and said once for the table."""
+    renamed = [repair.names[i] for i in repair.renamed]
+    return Finding(
+        tool="file_checks", type="malformed_file", severity="medium",
+        issue=f"the header of {table.name} has {repair.describe()}",
+        evidence=[repair.line, f"read as: {', '.join(repair.names[:20])}{' …' if len(repair.names) > 20 else ''}"],
+        description="Repeated or empty column names are lost or overwritten by most loaders (a dict of columns "
+                    f"keeps one of each name); the columns were kept and named {', '.join(renamed[:8])}. "
+                    "Give every column its own name in the file.",
+        file=table.name, columns=renamed, score=1.0)
+
+
 @register
 class FileChecksTool(Tool):
     name = "file_checks"
@@ -94,6 +107,7 @@ class FileChecksTool(Tool):
                                 "corrupted; re-read the source as UTF-8 or repair it with ftfy.",
                     file=table.name, rows=[int(r) for r in hits.index[:50]], columns=[col.name],
                     score=min(1.0, len(hits) / 5)))
+        findings += [header_finding(t, t.header) for t in tables if t.header is not None]
         findings += legacy_encodings(ctx, tables)
         findings += self._drift(ctx, [t.name for t in tables])
         return ToolResult(tool=self.name, findings=findings,

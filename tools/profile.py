@@ -54,6 +54,24 @@ def _constant_columns(table: TableProfile) -> list[Finding]:
                                 "filtered dataset.", score=1.0)]
 
 
+TOO_FEW_ROWS = 10  # below this, rates, distributions and model-based checks say nothing
+
+
+def _too_small(table: TableProfile) -> list[Finding]:
+    """A table too small for statistics: said once, so silence from the checks is not read as a clean bill."""
+    if table.rows >= TOO_FEW_ROWS:
+        return []
+    rows = f"{table.rows} data row{'s' if table.rows != 1 else ''}"
+    return [Finding(tool="profile", type="other", severity="medium", file=table.name,
+                    issue=f"only {rows} in {table.name}: too few for statistics",
+                    evidence=[f"{table.name}: {rows} × {len(table.columns)} columns"],
+                    description=f"Statistics and checks on it are not meaningful: with fewer than {TOO_FEW_ROWS} "
+                                "rows, missing-value rates, distributions, "
+                                "duplicates and label checks describe a handful of examples, not a dataset; "
+                                "check that the file is complete (a truncated export or the wrong file).",
+                    score=1.0)]
+
+
 @register
 class ProfileTool(Tool):
     name = "profile"
@@ -70,7 +88,8 @@ class ProfileTool(Tool):
         for i, table in enumerate(tables):
             for col in table.columns:
                 findings.extend(_column_findings(table, col, ctx))
-            findings.extend(_constant_columns(table))
+            # In a handful of rows every column may look constant: the table's size is the one finding then.
+            findings.extend(_too_small(table) or _constant_columns(table))
             artifacts.append(Artifact(name=f"schema of {table.name}", kind="table", content=[
                 {"column": c.name, "type": c.kind, "role": (r := table.role(c.name)).role if table.role(c.name) else "",
                  "why": r.reason if r else "", "dtype": c.dtype, "missing": c.missing,
@@ -80,5 +99,6 @@ class ProfileTool(Tool):
         shown = ("target", "id", "entity", "time", "text")
         roles = "; ".join(f"{t.name}: " + (", ".join(f"{r.role} {r.column} ({r.reason})" for r in t.roles
                                                      if r.role in shown) or "all features") for t in tables)
-        return ToolResult(tool=self.name, summary=f"{shape}. Likely roles: {roles}.",
-                          findings=findings, artifacts=artifacts)
+        read = [f"{t.name}: {note}" for t in tables for note in ctx.dataset.table(t.name).notes]
+        summary = f"{shape}. Likely roles: {roles}." + (f" Read as: {'; '.join(read)}." if read else "")
+        return ToolResult(tool=self.name, summary=summary, findings=findings, artifacts=artifacts)

@@ -73,12 +73,29 @@ def _iter_files(folder: Path, problems: list[LoadProblem]) -> list[Path]:
         rel = path.relative_to(folder)
         if any(part in _SKIPPED_DIRS or part.startswith(".") for part in rel.parts):
             continue
-        if path.is_symlink() and not inside(path, folder):
-            problems.append(LoadProblem(rel.as_posix(), f"a link to {path.resolve()}, outside the dataset folder; "
-                                                        "not read"))
-        elif path.is_file():
+        if path.is_symlink():
+            target = _link_target(path)
+            if target is None:
+                problems.append(LoadProblem(rel.as_posix(), "a symbolic link that loops back on itself; not read"))
+                continue
+            if not target.exists():
+                problems.append(LoadProblem(rel.as_posix(), f"a broken link to {target}; not read"))
+                continue
+            if not target.is_relative_to(folder.resolve()):
+                problems.append(LoadProblem(rel.as_posix(), f"a link to {target}, outside the dataset folder; "
+                                                            "not read"))
+                continue
+        if path.is_file():
             files.append(path)
     return files
+
+
+def _link_target(path: Path) -> Path | None:
+    """Where a link leads, links resolved; None for a loop."""
+    try:
+        return path.resolve(strict=False)
+    except (RuntimeError, OSError):  # "Symlink loop" (RuntimeError before Python 3.13, OSError after)
+        return None
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -117,11 +134,19 @@ def _metadata_json(path: Path, rel: str) -> str | None:
 def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
     """Load a table file, or a folder of tables and documents (a DCA-style dataset)."""
     root = Path(path)
+    if root.is_symlink() and not root.exists():
+        target = _link_target(root)
+        raise DataError("a symbolic link that loops back on itself" if target is None
+                        else f"a broken link (to {target}, which does not exist)", file=root,
+                        fix="point at the data itself")
     if not root.exists():
         raise DataError("no such file or folder", file=root, fix="check the path")
     if root.is_file():
         table = read_table(root, encoding)
         return Dataset(root=root, tables={table.name: table})
+    if not root.is_dir():
+        raise DataError("not a regular file or folder (a pipe, socket or device)", file=root,
+                        fix="give a CSV, TSV, JSON, JSONL or Parquet file, or a folder of them")
     tables: dict[str, Table] = {}
     documents: dict[str, str] = {}
     problems: list[LoadProblem] = []

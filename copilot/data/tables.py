@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from copilot.data.decoding import decode_bytes
@@ -17,6 +18,32 @@ ROW_ID = "row_id"
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".parquet", ".pq"}
 _DELIMITERS = [",", "\t", ";", "|"]
 _SHOWN_LINES = 3
+_COMPRESSED = "decompress it first (gunzip, unzip, ...) and give the table inside"
+_UNSUPPORTED_FIX = {".gz": _COMPRESSED, ".zip": _COMPRESSED, ".bz2": _COMPRESSED, ".xz": _COMPRESSED,
+                    ".zst": _COMPRESSED, ".7z": _COMPRESSED, ".tgz": _COMPRESSED, ".tar": _COMPRESSED,
+                    ".xlsx": "export the sheet as CSV", ".xls": "export the sheet as CSV",
+                    ".ods": "export the sheet as CSV"}
+
+
+@dataclass
+class HeaderRepair:
+    """A header with repeated or empty names, kept with the names made unique (`name`, `name.1`, `unnamed_3`)."""
+
+    line: str  # the header line as written in the file
+    repeated: list[str]  # each name that occurs more than once, as written
+    empty: list[int]  # 0-based positions of empty names
+    names: list[str]  # the names the table got
+    renamed: list[int]  # positions whose name differs from the written one
+
+    def describe(self) -> str:
+        parts = []
+        if self.repeated:
+            parts.append(f"repeated name{'s' if len(self.repeated) > 1 else ''} "
+                         + ", ".join(repr(n) for n in self.repeated))
+        if self.empty:
+            parts.append(f"{len(self.empty)} empty name{'s' if len(self.empty) > 1 else ''} (column"
+                         f"{'s' if len(self.empty) > 1 else ''} {', '.join(str(i + 1) for i in self.empty)})")
+        return " and ".join(parts)
 
 
 @dataclass
@@ -30,6 +57,7 @@ class Table:
     delimiter: str | None = None
     has_header: bool = True
     notes: list[str] = field(default_factory=list)
+    header: HeaderRepair | None = None  # set when the header's names had to be repaired
 
     @property
     def columns(self) -> list[str]:
@@ -69,12 +97,17 @@ def _is_number(value: str) -> bool:
 
 
 def _has_header(rows: list[list[str]]) -> bool:
-    """A first row is data, not a header, when it is numeric wherever the body is numeric."""
+    """A first row is data, not a header, when it is numeric wherever the body is numeric, or when its
+    repeated values (a header's names are usually unique) are values of the body's columns too."""
     if len(rows) < 2:
         return True
     first, body = rows[0], rows[1:]
-    if len(set(first)) < len(first):  # repeated names: a header would not repeat itself
-        return False
+    named = [c.strip() for c in first if c.strip()]
+    if len(set(named)) < len(named):
+        in_body = sum(1 for i, cell in enumerate(first)
+                      if cell.strip() and any(i < len(r) and r[i] == cell for r in body))
+        if in_body >= len(named) / 2:  # "yes,yes,no" over rows of yes/no: data, not names
+            return False
     numeric_cols = [
         i for i in range(len(first))
         if all(i < len(r) and (_is_number(r[i]) or r[i] == "") for r in body)
@@ -107,29 +140,84 @@ def read_delimited(path: Path, text: str, encoding: str) -> Table:
     records: list[tuple[int, list[str]]] = []
     try:
         for row in reader:
-            if row and any(cell.strip() for cell in row):
+            # A row of delimiters only (",,") is a row of missing values; only a blank line is no row.
+            if row and (len(row) > 1 or row[0].strip()):
                 records.append((reader.line_num, row))
     except csv.Error as exc:
         raise DataError(f"malformed CSV near line {reader.line_num}: {exc}", file=path,
                         fix="check for an unclosed quote") from exc
-    if not records:
+    if not records or not any(cell.strip() for _, row in records for cell in row):
         raise DataError("empty file", file=path, fix="check that the export finished writing")
     _check_ragged(records, path)
     has_header = _has_header([r for _, r in records[:200]])
     if has_header and len(records) == 1:
         raise DataError("header but no data rows", file=path, fix="check that the export finished writing")
-    df = pd.read_csv(io.StringIO(text), sep=delimiter, header=0 if has_header else None,
-                     skip_blank_lines=True)
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=delimiter, header=0 if has_header else None,
+                         skip_blank_lines=True)
+    except (pd.errors.ParserError, ValueError) as exc:  # an unclosed quote reaching the end of the file, ...
+        said = " ".join(str(exc).split()).removeprefix("Error tokenizing data. C error: ")
+        raise DataError(f"malformed CSV: {said}", file=path, fix="check for an unclosed quote") from exc
+    repair = None
     if not has_header:
         df.columns = [f"column_{i}" for i in range(len(df.columns))]
-    return Table(path.name, _with_row_ids(df), "csv" if delimiter != "\t" else "tsv", encoding,
-                 delimiter, has_header)
+    elif len(records[0][1]) == len(df.columns):
+        names, repair = unique_names(records[0][1])
+        df.columns = names
+        if repair is not None and repair.empty == [0] and not repair.repeated and df.iloc[:, 0].is_unique:
+            repair = None  # the row names R's write.csv and pandas' to_csv write under an empty name: an index
+        if repair is not None:
+            repair.line = _header_line(text)
+    table = Table(path.name, _with_row_ids(df), "csv" if delimiter != "\t" else "tsv", encoding,
+                  delimiter, has_header, header=repair)
+    if repair is not None:
+        table.notes.append(f"the header has {repair.describe()}; the columns were named "
+                           + ", ".join(repair.names[i] for i in repair.renamed))
+    return table
+
+
+def unique_names(raw: list[str]) -> tuple[list[str], HeaderRepair | None]:
+    """Column names as written, with repeats made unique (`name`, `name.1`) and empty ones named by their
+    position (`unnamed_3`, 0-based like pandas' "Unnamed: 3"); the repair when any name had to change."""
+    written = [str(c) if str(c).strip() else "" for c in raw]  # names keep their spaces, as pandas keeps them
+    taken = {n for n in written if n}
+    seen: dict[str, int] = {}
+    names: list[str] = []
+    empty: list[int] = []
+    for i, name in enumerate(written):
+        if not name:
+            empty.append(i)
+            new = f"unnamed_{i}"
+        elif name in seen:
+            new = name
+            while new in taken or new in names:
+                seen[name] += 1
+                new = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+            new = name
+        taken.add(new)
+        names.append(new)
+    counts = {n: written.count(n) for n in written if n}
+    repeated = [n for n in dict.fromkeys(written) if n and counts[n] > 1]
+    if not repeated and not empty:
+        return names, None
+    renamed = [i for i, (old, new) in enumerate(zip(written, names, strict=True)) if old != new]
+    return names, HeaderRepair(line="", repeated=repeated, empty=empty, names=names, renamed=renamed)
+
+
+def _header_line(text: str) -> str:
+    """The first non-blank line of the file, as written (a header spread over lines by quotes is cut)."""
+    return next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
 
 
 def _records_from_json(obj: object, path: Path) -> pd.DataFrame:
     if isinstance(obj, list):
         if obj and all(isinstance(x, dict) for x in obj):
             return pd.json_normalize(obj, max_level=0)
+        if any(isinstance(x, dict) for x in obj):
+            raise DataError("JSON array mixes objects with other values", file=path,
+                            fix="give a list of objects (one per record)")
         return pd.DataFrame({"value": obj})
     if isinstance(obj, dict):
         lists = {k: v for k, v in obj.items() if isinstance(v, list)}
@@ -152,9 +240,10 @@ def read_json(path: Path, text: str, encoding: str) -> Table:
         raise DataError(f"invalid JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}", file=path,
                         fix="repair the JSON, or save one object per line as .jsonl") from exc
     df = _records_from_json(obj, path)
-    if df.empty:
+    if df.empty or not len(df.columns):
         raise DataError("JSON holds no records", file=path, fix="check that the export finished writing")
-    return Table(path.name, _with_row_ids(df), "json", encoding)
+    notes: list[str] = []
+    return Table(path.name, _with_row_ids(flatten_nested(df, notes)), "json", encoding, notes=notes)
 
 
 def read_jsonl(path: Path, text: str, encoding: str) -> Table:
@@ -173,7 +262,11 @@ def read_jsonl(path: Path, text: str, encoding: str) -> Table:
                         file=path, fix="repair or remove those lines (truncated write?)")
     if not all(isinstance(r, dict) for r in records):
         raise DataError("JSONL lines must each be an object", file=path, fix="write one {...} per line")
-    return Table(path.name, _with_row_ids(pd.json_normalize(records, max_level=0)), "jsonl", encoding)
+    df = pd.json_normalize(records, max_level=0)
+    if not len(df.columns):
+        raise DataError("JSONL holds only empty objects", file=path, fix="check that the export finished writing")
+    notes: list[str] = []
+    return Table(path.name, _with_row_ids(flatten_nested(df, notes)), "jsonl", encoding, notes=notes)
 
 
 def read_parquet(path: Path) -> Table:
@@ -184,7 +277,55 @@ def read_parquet(path: Path) -> Table:
                         fix="re-export it, or give a CSV") from exc
     if df.empty:
         raise DataError("Parquet file has no rows", file=path, fix="check that the export finished writing")
-    return Table(path.name, _with_row_ids(df), "parquet")
+    notes: list[str] = []
+    return Table(path.name, _with_row_ids(flatten_nested(df, notes)), "parquet", notes=notes)
+
+
+_MAX_DEPTH = 5
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple | set | np.ndarray)
+
+
+def _as_json(value: object) -> object:
+    if not _is_list(value) and not isinstance(value, dict):
+        return value
+    return json.dumps(value.tolist() if isinstance(value, np.ndarray) else
+                      sorted(value, key=str) if isinstance(value, set) else value,
+                      ensure_ascii=False, default=lambda v: v.tolist() if isinstance(v, np.ndarray) else str(v))
+
+
+def flatten_nested(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Cells every check can compare: objects (JSON objects, Parquet structs) become dotted columns (`user.name`,
+    `user.geo.lat`), lists and arrays their JSON text. Each change is said in `notes`."""
+    for _ in range(_MAX_DEPTH):
+        objects = [c for c in df.columns if df[c].dtype == object and df[c].map(lambda v: isinstance(v, dict)).any()]
+        if not objects:
+            break
+        for col in objects:
+            cells = df[col]
+            is_dict = cells.map(lambda v: isinstance(v, dict))
+            inner = pd.json_normalize([v if isinstance(v, dict) else {} for v in cells], max_level=0)
+            if not len(inner.columns):
+                df = df.assign(**{col: cells.where(~is_dict, None)})
+                continue
+            inner.index = df.index
+            inner.columns = [f"{col}.{k}" for k in inner.columns]
+            inner = inner.drop(columns=[c for c in inner.columns if c in df.columns])
+            at = list(df.columns).index(col)
+            rest = cells.where(~is_dict, None)
+            keep_rest = bool(rest.notna().any())  # values that were not objects stay under the column's name
+            parts = [df.iloc[:, :at], *([rest.to_frame(col)] if keep_rest else []), inner, df.iloc[:, at + 1:]]
+            df = pd.concat(parts, axis=1)
+            notes.append(f"column {col} holds objects: read as {len(inner.columns)} columns "
+                         f"({', '.join(list(inner.columns)[:4])}{' …' if len(inner.columns) > 4 else ''})")
+    lists = [c for c in df.columns if df[c].dtype == object and df[c].map(lambda v: _is_list(v) or
+                                                                          isinstance(v, dict)).any()]
+    for col in lists:
+        df[col] = df[col].map(_as_json)
+        notes.append(f"column {col} holds lists: compared as their JSON text")
+    return df
 
 
 def read_table(path: Path, encoding: str | None = None) -> Table:
@@ -193,15 +334,23 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
         raise DataError("no such file", file=path, fix="check the path")
     if path.is_dir():
         raise DataError("is a folder, not a table", file=path, fix="load it as a dataset folder")
+    if not path.is_file():
+        raise DataError("not a regular file (a pipe, socket or device)", file=path,
+                        fix="give a CSV, TSV, JSON, JSONL or Parquet file")
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise DataError(f"unsupported file type '{suffix or 'none'}'", file=path,
-                        fix="give a CSV, TSV, JSON, JSONL or Parquet file")
-    if suffix in {".parquet", ".pq"}:
-        if path.stat().st_size == 0:
-            raise DataError("empty file", file=path, fix="check that the export finished writing")
-        return read_parquet(path)
-    text, used = decode_bytes(path.read_bytes(), path, encoding)
+        raise DataError(f"unsupported file type '{suffix or 'none'}'", file=path, fix=_UNSUPPORTED_FIX.get(
+            suffix, "give a CSV, TSV, JSON, JSONL or Parquet file"))
+    try:
+        if suffix in {".parquet", ".pq"}:
+            if path.stat().st_size == 0:
+                raise DataError("empty file", file=path, fix="check that the export finished writing")
+            return read_parquet(path)
+        data = path.read_bytes()
+    except OSError as exc:  # permission denied, a file removed or a disk error while reading
+        raise DataError(f"cannot read: {exc.strerror or type(exc).__name__}", file=path,
+                        fix="check the file's permissions") from exc
+    text, used = decode_bytes(data, path, encoding)
     if suffix == ".json":
         return read_json(path, text, used)
     if suffix in {".jsonl", ".ndjson"}:
