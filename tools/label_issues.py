@@ -200,18 +200,19 @@ class LabelIssuesTool(Tool):
         checkable = df[label].where(~df[label].isin(too_few.index))
         labels = encode_labels(checkable, label)
         plan = _inputs(df, profile, label, args)
-        probs = self._probabilities(ctx, df, labels, plan, args)
+        # A label cut from a measurement agrees with its own definition in every row: nothing to learn or judge.
+        binned = None if args.pred_probs else _binned_from(df.iloc[labels.positions], label, plan.dropped_copies)
+        probs = (np.eye(labels.n_classes)[labels.codes] if binned
+                 else self._probabilities(ctx, df, labels, plan, args))
         ctx.progress(0.9)
 
-        issue_mask, quality = flag_label_issues(labels.codes, probs)
+        issue_mask, quality = ((np.zeros(len(labels.codes), dtype=bool), np.ones(len(labels.codes))) if binned
+                               else flag_label_issues(labels.codes, probs))
         suggested = probs.argmax(axis=1)
         accuracy = float((suggested == labels.codes).mean())
         baseline = float(np.bincount(labels.codes).max() / len(labels.codes))
         predictable = accuracy >= baseline + _MIN_LIFT
         if not predictable:  # models no better than guessing the majority cannot judge any label
-            issue_mask[:] = False
-        binned = _binned_from(df.iloc[labels.positions], label, plan.dropped_copies)
-        if binned:  # the label is a range of a measurement: it agrees with its own definition in every row
             issue_mask[:] = False
         # A row with none of its features filled gives the models nothing to judge its label by.
         blank = (df.iloc[labels.positions][plan.features].isna().all(axis=1).to_numpy() if plan.features
@@ -231,7 +232,8 @@ class LabelIssuesTool(Tool):
         if args.pred_probs:
             used = f"your pred_probs ({args.pred_probs})"
         summary = (f"{len(flagged)} of {len(labels.codes)} labels in {table.name}.{label} look wrong "
-                   f"(learned from {used}; out-of-sample accuracy {accuracy:.0%})."
+                   + ("(no model needed)." if binned else
+                      f"(learned from {used}; out-of-sample accuracy {accuracy:.0%}).")
                    + ("" if predictable else f" Not judged: the models do no better than the majority class "
                                              f"({baseline:.0%}), so {label} cannot be predicted from these features.")
                    + (f" Left out {', '.join(plan.dropped_copies)}: they repeat the label." if plan.dropped_copies
