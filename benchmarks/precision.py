@@ -106,7 +106,63 @@ TABLES: list[Table] = [
 
 # Verdicts by hand: (table name, finding type, a stable part of the issue text) -> (verdict, why).
 REAL, FALSE = "real", "false alarm"
+D = "of duplicate rows in"
 VERDICTS: dict[tuple[str, str, str], tuple[str, str]] = {
+    # duplicates: an exact copy is real when the rows could not coincide by chance
+    ("iris", "duplicate", D): (REAL, "rows 101 and 142 are the same flower twice, a known quirk of iris"),
+    ("diamonds", "duplicate", D): (REAL, "identical on carat, cut, colour, clarity, depth, table, price and x, y, z"),
+    ("mpg", "duplicate", D): (REAL, "identical on model, engine, transmission and both mileages"),
+    ("email", "duplicate", D): (REAL, "the same timestamp to the second and the same 20 other fields"),
+    ("birthwt", "duplicate", D): (REAL, "consecutive study ids (116/117, 147/148…) with the same birth weight in g"),
+    ("ToothGrowth", "duplicate", D): (FALSE, "different guinea pigs: 5 coincident pairs, about 8 expected by chance"),
+    ("warpbreaks", "duplicate", D): (FALSE, "different looms: break counts coincide, about 10 pairs expected"),
+    ("heights", "duplicate", D): (FALSE, "two columns, sex and a rounded height: different students coincide"),
+    ("Wage", "duplicate", D): (FALSE, "different respondents (ids far apart) with coarse answers; wage = exp(logwage)"),
+    ("Salaries", "duplicate", D): (FALSE, "assistant professors with the same years and the same starting salary: "
+                                          "different people (row names differ), salary follows rank and years"),
+    ("Chile", "duplicate", D): (FALSE, "different respondents: the status-quo scale's floor value goes with vote N, "
+                                       "Santiago has one population figure, income and age are coarse"),
+    # label checks
+    ("breast_cancer", "label_error", "probably mislabelled"): (FALSE, "biopsy-confirmed diagnoses; the rows are "
+                                                                     "malignant tumours with benign-looking measures"),
+    ("digits", "label_error", "probably mislabelled"): (FALSE, "looked at the 8×8 images: 1264 is a plain 1, 794 an "
+                                                              "8, the rest are badly written, none clearly another "
+                                                              "digit"),
+    ("mpg", "label_error", "probably mislabelled"): (FALSE, "the Audi A6 quattro is a midsize car, as labelled"),
+    ("TitanicSurvival", "label_error", "probably mislabelled"): (FALSE, "history, not annotation: Helen Allison (2) "
+                                                                        "died, Karl Dahl survived"),
+    ("storms", "label_error", "probably mislabelled"): (FALSE, "category agrees with the wind speed in every row"),
+    ("storms", "missing_values", "rows have no category"): (FALSE, "category applies to hurricanes only"),
+    ("storms", "leakage", "wind predicts category"): (REAL, "category is cut from wind (Saffir-Simpson)"),
+    ("storms", "class_imbalance", "of category is rare"): (REAL, "category-5 hurricanes are 2.4% of hurricane rows"),
+    ("mpg", "class_imbalance", "classes of class are rare"): (REAL, "11 minivans and 5 two-seaters in 234 cars"),
+    # values
+    ("diabetes", "out_of_range", "age has"): (FALSE, "age is mean-centred and scaled, as DESCR says"),
+    ("TitanicSurvival", "inconsistent_format", "passengerClass mixes units"): (FALSE, "1st, 2nd, 3rd are ranks"),
+    ("Cars93", "inconsistent_format", "'Cylinders' mixes numbers and text"): (REAL, "'rotary' (the Mazda RX-7) in "
+                                                                                    "a column of numbers"),
+    ("starwars", "missing_values", "eye_color hides"): (REAL, "'unknown' stands for a missing eye colour"),
+    ("starwars", "missing_values", "skin_color hides"): (REAL, "'unknown' stands for a missing skin colour"),
+    # sensitive attributes: real where the rows are people and the column records that attribute
+    ("diabetes", "sensitive_attribute", "sex records"): (REAL, "patients' sex"),
+    ("TitanicSurvival", "sensitive_attribute", "sex records"): (REAL, "passengers' sex"),
+    ("Salaries", "sensitive_attribute", "sex records"): (REAL, "professors' sex"),
+    ("Chile", "sensitive_attribute", "sex records"): (REAL, "respondents' sex"),
+    ("Chile", "sensitive_attribute", "vote records political opinion"): (REAL, "respondents' voting intention"),
+    ("survey", "sensitive_attribute", "Sex records"): (REAL, "students' sex"),
+    ("birthwt", "sensitive_attribute", "race records"): (REAL, "mothers' race"),
+    ("Wage", "sensitive_attribute", "health records health"): (REAL, "self-reported health"),
+    ("Wage", "sensitive_attribute", "race records"): (REAL, "workers' race"),
+    ("Wage", "sensitive_attribute", "health_ins records health"): (FALSE, "whether the worker has health insurance"),
+    ("CPS1985", "sensitive_attribute", "ethnicity records"): (REAL, "workers' ethnicity"),
+    ("CPS1985", "sensitive_attribute", "gender records"): (REAL, "workers' gender"),
+    ("heights", "sensitive_attribute", "sex records"): (REAL, "students' sex"),
+    ("penguins", "sensitive_attribute", "sex records"): (FALSE, "penguins' sex: biology, not personal data"),
+    ("penguins_raw", "sensitive_attribute", "Sex records"): (FALSE, "penguins' sex: biology, not personal data"),
+    ("starwars", "sensitive_attribute", "skin_color records"): (FALSE, "skin colours of fictional species (gold, "
+                                                                       "green): not race"),
+    ("starwars", "sensitive_attribute", "gender records"): (FALSE, "fictional characters: no one's personal data"),
+    ("starwars", "sensitive_attribute", "sex records"): (FALSE, "fictional characters: no one's personal data"),
 }
 CARD = ("missing_documentation", "no README or datacard")  # true of every folder: the CSV travels alone
 
@@ -179,20 +235,20 @@ def report(results: list[Result], seconds: float) -> None:
     dirty = _git("status", "--porcelain", "--", "tools", "copilot/data")
     commit = _git("rev-parse", "--short", "HEAD") + (", tools or copilot/data uncommitted" if dirty else "")
     print(f"# Precision on {len(results)} clean real tables (commit {commit})\n")
-    print("| table | source | rows × cols | medium+ | severity | type | issue | verdict |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| table | source | rows × cols | medium+ | severity | type | issue | verdict | why |")
+    print("|---|---|---|---|---|---|---|---|---|")
     counts = {REAL: 0, FALSE: 0, "unclassified": 0}
     card = 0
     for r in results:
         head = f"| {r.table.name} | {r.table.source} | {r.shape[0]} × {r.shape[1]} | {len(r.findings)} |"
         if not r.findings:
-            print(head + " | | — | |")
+            print(head + " | | — | | |")
         for i, f in enumerate(r.findings):
-            answer, _ = verdict(r.table.name, f)
+            answer, why = verdict(r.table.name, f)
             counts[answer] += 1
             card += f.type == CARD[0] and CARD[1] in f.issue
             lead = head if i == 0 else "| | | | |"
-            print(f"{lead} {f.severity} | {f.type} | {_cell(f.issue)} | {answer} |")
+            print(f"{lead} {f.severity} | {f.type} | {_cell(f.issue)} | {answer} | {_cell(why, 120)} |")
     n = len(results) or 1
     total = sum(counts.values())
     print(f"\n| measure ({len(results)} tables) | total | per table |\n|---|---|---|")
