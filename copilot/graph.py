@@ -70,8 +70,10 @@ class SessionContext:
         """HEAD's data and profile, loaded once per version and shared by planning and every step."""
         head = self.workspace.head_id
         if self._loaded is None or self._loaded[0] != head:
+            inputs = self.workspace.input_paths()
             self._loaded = (head, ToolContext(self.workspace.load(), cache_dir=self.workspace.cache_dir, llm=self.llm,
-                                              history=self.workspace.log()))
+                                              history=self.workspace.log(),
+                                              source_root=inputs[0] if inputs else None))
         return self._loaded[1]
 
 
@@ -126,7 +128,7 @@ def _run_step(step: Step, ctx: ToolContext, context: SessionContext,
                               if r["step"] in step.depends_on and "result" in r]
     try:
         tool = context.registry.get(step.tool)
-        result = tool.run(step_ctx, tool.parse_args(step.args))
+        result = tool.execute(step_ctx, tool.parse_args(step.args))
     except CopilotError as exc:
         events.on_step_end(step, None, exc.line())
         return {"step": step.id, "error": exc.line()}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import BaseModel
 
 from copilot.data import Dataset, DatasetProfile, Table, profile_dataset
+from copilot.data.source_text import SourceText
 from copilot.errors import UsageError
 from tools.contracts import ToolResult
 from tools.focus import Focus
@@ -38,6 +39,8 @@ class ToolContext:
     history: list[dict] = field(default_factory=list)  # the workspace's audit log, oldest first
     prior_results: list[ToolResult] = field(default_factory=list)  # results of the steps this one depends on
     focus: Focus = field(default_factory=Focus)  # what the goal points at: checks look harder there
+    source_root: Path | None = None  # the input as given (file or folder); the dataset's root when it exists
+    _source: SourceText | None = None
 
     @property
     def profile(self) -> DatasetProfile:
@@ -45,13 +48,21 @@ class ToolContext:
             self._profile = profile_dataset(self.dataset)
         return self._profile
 
+    @property
+    def source(self) -> SourceText:
+        """The input files as written, for quotes a reviewer can search for."""
+        if self._source is None:
+            root = self.source_root or (self.dataset.root if self.dataset.root.exists() else None)
+            self._source = SourceText(self.dataset, root)
+        return self._source
+
     def with_progress(self, progress: ProgressCallback) -> ToolContext:
         """The same data and profile, reporting progress elsewhere (one context per step)."""
-        return replace(self, progress=progress, _profile=self.profile)
+        return replace(self, progress=progress, _profile=self.profile, _source=self.source)
 
     def focused(self, focus: Focus) -> ToolContext:
         """The same data and profile, with the goal's focus."""
-        return replace(self, focus=focus, _profile=self.profile)
+        return replace(self, focus=focus, _profile=self.profile, _source=self.source)
 
     def tables(self, name: str | None) -> list[Table]:
         """The named table, or every table when `name` is None."""
@@ -78,6 +89,14 @@ class Tool(ABC):
     def run(self, ctx: ToolContext, args: BaseModel) -> ToolResult:
         """Read the data through `ctx` and return findings and proposals; never write."""
 
+    def execute(self, ctx: ToolContext, args: BaseModel) -> ToolResult:
+        """`run`, then make every finding quote something findable in its file (see `evidence.locate`)."""
+        from tools.evidence import locate  # evidence reads profiles and roles; base must import first
+
+        result = self.run(ctx, args)
+        locate(result.findings, ctx)
+        return result
+
     def parse_args(self, raw: dict | BaseModel | None) -> BaseModel:
         if isinstance(raw, self.Args):
             return raw
@@ -88,7 +107,7 @@ class Tool(ABC):
         from langchain_core.tools import StructuredTool  # imported here: slow, and only agents need it
 
         def call(**kwargs: object) -> str:
-            return self.run(ctx, self.Args(**kwargs)).model_dump_json()
+            return self.execute(ctx, self.Args(**kwargs)).model_dump_json()
 
         return StructuredTool.from_function(func=call, name=self.name, description=self.description,
                                             args_schema=self.Args)
