@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from copilot.errors import CopilotError
@@ -14,6 +13,7 @@ from copilot.gate import ASK
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.llm import build_chat_model
 from copilot.planner import RulePlanner
+from copilot.quoting import markup_safe as escape
 from copilot.render import TerminalEvents, render_decisions, render_findings, render_plan, render_summary
 from copilot.session import Outcome, Session
 from copilot.settings import Settings

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from copilot.data.dataset import Dataset, load_dataset
@@ -17,6 +16,7 @@ from copilot.errors import CopilotError, UsageError
 from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.planner import RulePlanner
+from copilot.quoting import markup_safe as escape
 from copilot.render import (
     TerminalEvents,
     render_decisions,

@@ -6,7 +6,6 @@ import json
 import threading
 
 from rich.console import Console
-from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import (
     BarColumn,
@@ -23,6 +22,7 @@ from copilot.data.profile import DatasetProfile
 from copilot.events import SessionEvents
 from copilot.gate import Decision
 from copilot.plan import Plan, Step
+from copilot.quoting import markup_safe as escape
 from tools.contracts import SEVERITY_RANK, Finding, Preview, ProposedChange, ToolResult
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}

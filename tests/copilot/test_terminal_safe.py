@@ -22,3 +22,12 @@ def test_error_lines_escape_what_the_data_put_in_them() -> None:
     line = err.line()
     assert "\x1b" not in line and "\n" not in line
     assert line == "in\\x1b[31m.csv: no column 'x'; columns are: a\\nb, \\x1b[2Jc"
+
+
+def test_findings_from_hostile_cells_reach_the_terminal_escaped(cli, tmp_path: Path) -> None:
+    rows = ["name,score"] + [f"row{i},{i}" for i in range(30)] + ["\x1b[2J\x1b[31mevil,7"] * 2
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = cli("run", path, "remove duplicates", "--approve", "none")
+    assert result.code == 0, result.err
+    assert "\x1b" not in result.out and "\\x1b[2J" in result.out  # quoted as written, never obeyed
