@@ -272,7 +272,14 @@ def report_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[s
                                                                                    "calls")}
     if not any(e["event"] == "session" and e.get("session") == state["session"] for e in workspace.log()):
         workspace.record_session(state["session"], state["goal"], state["plan"]["planner"], tokens)
+    changes = {c.id: c for c in all_changes(state)}
+    written = [changes[a["change_id"]].operation.path for a in state.get("applied", [])
+               if a["kind"] == "write_file" and a["change_id"] in changes]
+    head_documents = workspace.version().documents
+    readable = {name: str(workspace.readable_document(name)) for name in dict.fromkeys(written)
+                if name in head_documents}
     return {"report": {
+        "documents": readable,
         "steps": len(results),
         "failed_steps": [r for r in results if "error" in r],
         "findings": len(findings),

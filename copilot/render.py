@@ -222,6 +222,8 @@ def render_summary(console: Console, report: dict, waiting: int = 0) -> None:
     if tokens.get("calls"):
         lines.append(f"model: {tokens['calls']} calls, {tokens['input_tokens']:,} input + "
                      f"{tokens['output_tokens']:,} output tokens ({report.get('planner')} plan)")
+    for name, path in report.get("documents", {}).items():
+        lines.append(f"{escape(name)} as approved, readable now: [bold]{escape(path)}[/]")
     workspace = report.get("workspace", "")
     lines.append(f"current version: [bold]{report.get('head', '?')}[/] in {escape(workspace)}")
     if applied:

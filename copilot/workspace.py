@@ -361,6 +361,17 @@ class Workspace:
                 "rows_affected": len(operation.affected_rows), "actor": decision.get("actor"),
                 "decision": decision})
 
+    def readable_document(self, name: str) -> Path:
+        """HEAD's document `name` (an approved card, say) as a file under `current/`, to read without exporting."""
+        sha = self.version().documents.get(name)
+        if sha is None:
+            raise UsageError(f"the current version has no document '{name}'", file=self.root)
+        target = self.root / "current" / name
+        if not target.resolve().is_relative_to((self.root / "current").resolve()):
+            raise UsageError(f"document name '{name}' leads outside the workspace", file=self.root)
+        atomic_write_text(target, (self.objects / f"{sha}.txt").read_text(encoding="utf-8"))
+        return target
+
     def undo(self, actor: str = "user") -> Version:
         """Move HEAD back to its parent. Versions stay on disk; the log records the move (then HEAD moves)."""
         with self.locked():

@@ -49,6 +49,12 @@ class ToolContext:
         return self._profile
 
     @property
+    def dataset_name(self) -> str:
+        """The name the user knows the data by: the input's, not the workspace's copy of it."""
+        return self.source_root.stem if self.source_root and self.source_root.is_file() else \
+            self.source_root.name if self.source_root else self.dataset.name
+
+    @property
     def source(self) -> SourceText:
         """The input files as written, for quotes a reviewer can search for."""
         if self._source is None:

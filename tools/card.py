@@ -9,11 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from copilot.data.profile import ColumnProfile
 from copilot.quoting import data_block
 from tools.base import Tool, ToolContext, register
-from tools.contracts import ProposedChange, ToolResult, WriteFile
+from tools.contracts import Finding, ProposedChange, ToolResult, WriteFile
 from tools.doc_claims import card_documents, documentation_findings, licenses_found
 from tools.operations import preview_write_file
+from tools.privacy_checks import PrivacyChecksArgs, PrivacyChecksTool
+from tools.value_checks import disguised_missing
 
 MORE = "[More Information Needed]"
 _STOPWORDS = {
@@ -50,26 +53,57 @@ def _languages(ctx: ToolContext) -> list[str]:
     return [lang for lang, n in counts.items() if total and n / total >= 0.08]
 
 
+def _missing(column: ColumnProfile, rows: int, hidden: Finding | None) -> str:
+    """Missing share with placeholders counted: '0.9% (1 written as 'unknown')'."""
+    n = column.missing + (len(hidden.rows) if hidden else 0)
+    share = f"{n / rows:.1%}" if rows else "0.0%"
+    if hidden is None:
+        return share
+    written = ", ".join(e for e in hidden.evidence[1:] if e.startswith(("'", '"')))
+    return f"{share} ({len(hidden.rows)} written as {written or 'a placeholder'})"
+
+
+def _personal_data(ctx: ToolContext) -> list[Finding]:
+    """Personal data and sensitive attributes, as the privacy checks find them (run here if the audit did not)."""
+    earlier = [f for r in ctx.prior_results if r.tool == PrivacyChecksTool.name for f in r.findings]
+    if earlier or any(r.tool == PrivacyChecksTool.name for r in ctx.prior_results):
+        return earlier
+    return PrivacyChecksTool().run(ctx, PrivacyChecksArgs()).findings
+
+
 def facts(ctx: ToolContext, args: CardArgs) -> dict[str, Any]:
     """Everything the card says, computed; nothing here is guessed."""
     profile = ctx.profile
     tables = []
+    hidden_missing: list[Finding] = []
     for t in profile.tables:
         df = ctx.dataset.table(t.name).df
         label = t.likely_label
+        hidden = {f.columns[0]: f for f in disguised_missing(ctx.dataset.table(t.name), t) if f.columns}
+        hidden_missing += hidden.values()
         tables.append({
             "name": t.name, "rows": t.rows, "n_columns": len(t.columns), "split": t.split,
             "columns": [{"name": c.name, "type": c.kind, "dtype": c.dtype,
-                         "missing": f"{c.missing / t.rows:.1%}" if t.rows else "0.0%"} for c in t.columns],
+                         "missing": _missing(c, t.rows, hidden.get(c.name))} for c in t.columns],
             "label": {"column": label, "n_classes": int(df[label].nunique()),
                       "distribution": {str(k): int(v) for k, v in df[label].value_counts().items()}} if label else None,
         })
     rows = sum(t["rows"] for t in tables)
     licenses = licenses_found(ctx.profile.docs)
     applied = [e for e in ctx.history if e.get("event") == "apply"]
+    personal = _personal_data(ctx)
     return {
         "described_as": _first_paragraph(card_documents(ctx.dataset)),
-        "name": args.title or profile.name, "rows": rows, "n_tables": len(tables), "tables": tables,
+        "name": args.title or ctx.dataset_name,
+        "hidden_missing": [{"table": f.file, "column": f.columns[0], "rows": len(f.rows), "issue": f.issue}
+                           for f in hidden_missing],
+        "personal_data": [{"table": f.file, "column": ", ".join(f.columns), "kind": f.type, "issue": f.issue,
+                           "rows": len(f.rows)} for f in personal if f.type == "pii"],
+        "sensitive_attributes": [{"table": f.file, "column": ", ".join(f.columns), "issue": f.issue}
+                                 for f in personal if f.type == "sensitive_attribute"],
+        "scanned_columns": sum(c.kind in ("text", "categorical", "id", "mixed") for t in profile.tables
+                               for c in t.columns),
+        "rows": rows, "n_tables": len(tables), "tables": tables,
         "size_category": _size_category(rows),
         "splits": profile.splits, "languages": _languages(ctx),
         "license": args.license or (next(iter(licenses)) if len(licenses) == 1 else None),
@@ -119,8 +153,28 @@ def _curation(f: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def _personal(f: dict[str, Any]) -> str:
+    """What the privacy checks found, or that they found nothing, and what they looked for."""
+    lines = []
+    if f["personal_data"]:
+        lines += ["The co-pilot's checks found personal data:", ""]
+        lines += [f"- {x['table']}, column `{x['column']}`: {x['issue']}" for x in f["personal_data"]]
+    else:
+        lines.append(f"The co-pilot's checks found no personal data (email addresses, phone numbers, street "
+                     f"addresses, card and social security numbers) in the {f['scanned_columns']} text-valued "
+                     "column(s) they scanned. Pattern checks miss names and indirect identifiers.")
+    if f["sensitive_attributes"]:
+        lines += ["", "Sensitive attributes:", ""]
+        lines += [f"- {x['table']}, column `{x['column']}`: {x['issue']}" for x in f["sensitive_attributes"]]
+    return "\n".join(lines)
+
+
 def _limitations(f: dict[str, Any], prose: str | None) -> str:
     lines = [prose] if prose else []
+    if f["hidden_missing"]:
+        lines += ["Missing values written as placeholders (counted as missing in the structure table above):", ""]
+        lines += [f"- {x['table']}: {x['issue']}" for x in f["hidden_missing"]]
+        lines.append("")
     if f["open_findings"]:
         lines += ["Open findings of the latest audit, not acted on when this card was written:", ""]
         lines += [f"- **{x['severity']}** {x['type']}: {x['issue']} ({x['tool']})" for x in f["open_findings"]]
@@ -230,7 +284,8 @@ class CardTool(Tool):
             language=", ".join(f["languages"]) or MORE, license=f["license"] or MORE,
             direct_use=prose.get("uses"), dataset_structure=_structure(f),
             data_collection_and_processing_section=_curation(f),
-            bias_risks_limitations=_limitations(f, prose.get("limitations")))
+            bias_risks_limitations=_limitations(f, prose.get("limitations")),
+            personal_and_sensitive_information=_personal(f))
         content = str(card)
         # Offline check (DatasetCard.validate would ask the Hub): the card parses back to the same metadata.
         if DatasetCard(content).data.to_dict() != data.to_dict():

@@ -122,3 +122,31 @@ def test_completeness_before_and_after(tmp_path: Path, penguins: pd.DataFrame, h
     result = _card(ToolContext(load_dataset(tmp_path)))
     before, after = map(int, re.findall(r"(\d+)%", result.summary)[:2])
     assert after > before and (before > 0) == has_readme
+
+
+def test_card_says_what_the_audit_found(tmp_path: Path) -> None:
+    folder = tmp_path / "staff"
+    folder.mkdir()
+    pd.DataFrame({"name": [f"p{i}" for i in range(40)],
+                  "age": [str(20 + i) if i % 10 else "unknown" for i in range(40)],
+                  "note": [f"call me at p{i}@example.org" if i < 3 else f"note {i}" for i in range(40)]}
+                 ).to_csv(folder / "staff.csv", index=False)
+    readme = _card(ToolContext(load_dataset(folder))).proposed_changes[0].operation.content
+    assert "| age | mixed (str) | 10.0% (4 written as 'unknown') |" in readme  # placeholders count as missing
+    personal = readme.split("#### Personal and Sensitive Information")[1].split("## Bias")[0]
+    assert "found personal data" in personal and "`note`" in personal and "3 rows" in personal
+    clean = _card(ToolContext(load_dataset(EXAMPLE))).proposed_changes[0].operation.content
+    assert "found no personal data" in clean.split("#### Personal and Sensitive Information")[1]
+
+
+def test_approved_card_is_readable_at_once_and_passes_its_own_checks(cli, tmp_path: Path) -> None:
+    result = cli("run", EXAMPLE, "write a dataset card", "--approve", "all", "--workspace", tmp_path / "ws")
+    assert result.code == 0, result.err
+    readable = tmp_path / "ws" / "current" / "README.md"
+    assert "readable now" in result.out and readable.is_file()  # no export step needed to read it
+    assert readable.read_text(encoding="utf-8").startswith("---\nlicense: cc0-1.0")
+    cli("export", "--workspace", tmp_path / "ws", tmp_path / "out")
+    again = REGISTRY.get("doc_checks")
+    findings = again.run(ToolContext(load_dataset(tmp_path / "out")), again.parse_args({})).findings
+    # The data's own problems may stay; the card itself must not contradict the data it describes.
+    assert not [f for f in findings if f.file == "README.md" and f.severity in ("high", "medium")], findings
