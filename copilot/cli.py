@@ -271,17 +271,30 @@ def undo(data: Annotated[Path | None, typer.Argument(help="The dataset (or use -
 
 
 @app.command()
-def export(dest: Annotated[Path, typer.Argument(help="Output file (one table) or folder (several tables).")],
-           data: Annotated[Path | None, typer.Option("--data", help="The dataset (or use --workspace).")] = None,
+def export(paths: Annotated[list[Path], typer.Argument(
+               help="[DATA] DEST: the dataset (like `log` and `undo`; or use --workspace), then the output file "
+                    "(one table) or folder (tables and documents such as an approved card).", show_default=False)],
+           data: Annotated[Path | None, typer.Option("--data", help="The dataset (or give it before DEST).")] = None,
            workspace: WorkspaceOpt = None,
            fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, parquet or jsonl "
                                                    "(default: from DEST's suffix, else csv).")] = None,
            force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False,
            wait: WaitOpt = 0.0) -> None:
     """Write the current version of the data to DEST (never over an input or an existing file)."""
+    if len(paths) > 2 or (len(paths) == 2 and data is not None):
+        raise UsageError("export takes [DATA] DEST", fix="e.g. copilot export data.csv curated.csv")
+    if len(paths) == 2:
+        data = paths[0]
+    dest = paths[-1]
     ws = _resolve_workspace(data, workspace, wait)
     written = ws.export(dest, fmt, force=force)
-    Console().print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
+    console = Console()
+    console.print(f"Exported version [bold]{ws.head_id}[/] to: " + ", ".join(escape(str(p)) for p in written))
+    single_file = written == [dest]
+    left = list(ws.version().documents) if single_file else []
+    if left:
+        console.print(f"[yellow]note:[/] {escape(', '.join(left))} not written: a single-file export holds the "
+                      "table only; export to a folder to include them.")
 
 
 @app.command()

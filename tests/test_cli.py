@@ -65,6 +65,10 @@ def test_json_output_and_undo_export(cli, penguins_with_dups: Path, tmp_path: Pa
     out = tmp_path / "curated.csv"
     assert cli("export", out, "--data", penguins_with_dups).code == 0
     assert len(pd.read_csv(out)) == len(penguins)
+    positional = tmp_path / "positional.csv"
+    assert cli("export", penguins_with_dups, positional).code == 0  # DATA first, as `log` and `undo` take it
+    assert positional.read_bytes() == out.read_bytes()
+    assert "takes [DATA] DEST" in cli("export", penguins_with_dups, out, out).err
     assert cli("undo", penguins_with_dups).code == 0
     assert "nothing to undo" in cli("undo", penguins_with_dups).err
 

@@ -145,6 +145,8 @@ def test_approved_card_is_readable_at_once_and_passes_its_own_checks(cli, tmp_pa
     readable = tmp_path / "ws" / "current" / "README.md"
     assert "readable now" in result.out and readable.is_file()  # no export step needed to read it
     assert readable.read_text(encoding="utf-8").startswith("---\nlicense: cc0-1.0")
+    single = cli("export", "--workspace", tmp_path / "ws", tmp_path / "one.csv")
+    assert "README.md, croissant.json not written" in single.out.replace("\n", " ")  # said, not silently dropped
     cli("export", "--workspace", tmp_path / "ws", tmp_path / "out")
     again = REGISTRY.get("doc_checks")
     findings = again.run(ToolContext(load_dataset(tmp_path / "out")), again.parse_args({})).findings
