@@ -91,16 +91,19 @@ def _outcome_json(outcome: Outcome) -> str:
                        "waiting": [c.model_dump(mode="json") for c in outcome.waiting]}, indent=2, default=str)
 
 
-def _check_report(path: Path | None, ws: Workspace) -> None:
-    """Refuse a report path before the run, not after minutes of work."""
-    if path is None:
-        return
+def _check_report_name(path: Path | None) -> None:
+    """Refuse a report path before the run (and before a workspace is made), not after minutes of work."""
     from copilot.report import REPORT_FORMATS
 
-    if path.suffix.lower() not in REPORT_FORMATS:
+    if path is not None and path.suffix.lower() not in REPORT_FORMATS:
         raise UsageError(f"cannot write a report as '{path.suffix or path.name}'", file=path,
                          fix="name it .html or .md")
-    ws.refuse_overlap(path, "report")
+
+
+def _check_report(path: Path | None, ws: Workspace) -> None:
+    _check_report_name(path)
+    if path is not None:
+        ws.refuse_overlap(path, "report")
 
 
 def _finish(console: Console, outcome: Outcome, json_mode: bool, ws: Workspace, report: Path | None = None) -> None:
@@ -147,9 +150,10 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
     console = _console(json_out)
     policy = _policy(approve)  # a bad policy file is refused before a workspace is made
     settings = _settings(console, model, base_url)
-    ws = Workspace.open(data, workspace, encoding, wait)
+    _check_report_name(report)
+    ws = Workspace.open(data, workspace, encoding, wait, check=lambda dataset: _overrides(dataset, label, text))
     _check_report(report, ws)
-    overrides = _overrides(ws.load(), label, text)
+    overrides = {"label_column": label, "text_column": text}
     session = _session(ws, policy, console, settings)
     try:
         outcome = session.start(goal, overrides)

@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,8 +120,10 @@ class Workspace:
     # ---- opening -------------------------------------------------------------------------------------
     @classmethod
     def open(cls, data: str | Path, root: str | Path | None = None, encoding: str | None = None,
-             wait: float = 0.0) -> Workspace:
-        """Open the workspace of `data`, creating version v0000 from the input files the first time."""
+             wait: float = 0.0, check: Callable[[Dataset], object] | None = None) -> Workspace:
+        """Open the workspace of `data`, creating version v0000 from the input files the first time.
+
+        `check` (a column flag, say) sees the dataset first: if it raises, no workspace is made."""
         data = Path(data)
         ws = cls(Path(root) if root else default_workspace_dir(data), wait)
         if data.is_dir() and ws.root.resolve().is_relative_to(data.resolve()):
@@ -129,9 +131,13 @@ class Workspace:
                              fix="pass a --workspace outside the data folder")
         # Bad input is found before any folder is made: nothing half-made is left behind.
         fresh = None if ws.exists() or ws.audit_path.exists() else load_dataset(data, encoding)
+        if fresh is not None and check is not None:
+            check(fresh)
         with ws.locked():
             if ws.exists():
                 ws._check_sources(data)
+                if check is not None:
+                    check(ws.load())
                 return ws
             dataset = fresh or load_dataset(data, encoding)
             ws._commit(dataset, None, None, {"event": "create", "data": str(data.resolve()), "actor": "copilot"},

@@ -98,3 +98,12 @@ def test_session_paused_at_the_gate_resumes_in_a_new_process(penguins_with_dups:
     third = subprocess.run([*copilot, "resume", "--workspace", str(ws)], stdin=subprocess.DEVNULL,
                            capture_output=True, text=True, timeout=120)
     assert third.returncode == 0 and len(_head(ws)) == len(penguins)  # a finished session stays finished
+
+
+def test_wrong_flags_are_refused_before_a_workspace_is_made(cli, penguins_with_dups: Path) -> None:
+    workspace = penguins_with_dups.parent / ".copilot"
+    typo = cli("run", penguins_with_dups, GOAL, "--label", "specis")
+    assert typo.code != 0 and "did you mean 'species'" in typo.err
+    report = cli("run", penguins_with_dups, GOAL, "--report", "audit.pdf")
+    assert report.code != 0 and "name it .html or .md" in report.err
+    assert not workspace.exists()  # nothing half-made left behind
