@@ -38,7 +38,7 @@ SENSITIVE_DESCRIPTIONS: dict[str, str] = {
 BIOLOGICAL = {"sex or gender", "age", "health"}
 # A column that names each row's species or breed: the rows are organisms, people only if it says human.
 TAXON_NAMES = r"^(species|genus|breed|taxon|strain|subspecies|scientific_?name)$"
-HUMAN_TAXA = r"\b(human|homo sapiens|person|people|man|woman)\b"
+HUMAN_TAXA = r"\b(?:human|homo sapiens|person|people|man|woman)\b"
 # GDPR's special categories: using them as features needs the strongest justification.
 SPECIAL_CATEGORIES = {"race or ethnicity", "religion", "health", "sexual orientation", "political opinion",
                       "trade union membership"}
