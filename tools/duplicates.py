@@ -157,14 +157,24 @@ def _recodes(a: pd.Series, b: pd.Series) -> bool:
     return distinct == b.nunique() and pd.DataFrame({"a": a, "b": b}).drop_duplicates().shape[0] == distinct
 
 
-def chance_pairs(df: pd.DataFrame) -> float:
-    """Pairs of rows expected to agree on every column by chance: n(n-1)/2 times the product over columns of
-    the probability that two rows share that column's value (the sum of squared value shares).
+def _pairs(keys: pd.Series) -> float:
+    """Pairs of rows with equal keys."""
+    counts = keys.value_counts()
+    return float((counts * (counts - 1) / 2).sum())
 
-    Columns are taken as independent, which underestimates the agreement of related columns (a model
-    and its maker), so copies in tables of related columns are still told apart from coincidences."""
+
+def chance_pairs(df: pd.DataFrame) -> float:
+    """Pairs of rows expected to agree on every column by chance, if no row were a copy of another.
+
+    For each column, the share of row pairs that agree on it among the pairs that are not identical on every
+    column (so copies do not vouch for themselves: a copied review's text agrees with nothing else); the
+    product of those shares, columns taken as independent, times the number of pairs. Independence
+    underestimates the agreement of related columns (a model and its maker), so copies in tables of related
+    columns are still told apart from coincidences."""
     n = len(df)
-    if n < 2:
+    total = n * (n - 1) / 2
+    identical = _pairs(row_keys(df))
+    if n < 2 or identical >= total:
         return 0.0
     agree = 1.0
     counted: list[pd.Series] = []
@@ -175,11 +185,10 @@ def chance_pairs(df: pd.DataFrame) -> float:
         if any(_recodes(keys, other) for other in counted):
             continue
         counted.append(keys)
-        shares = keys.value_counts(normalize=True)
-        agree *= float((shares ** 2).sum())
-        if agree * n * n < 1e-12:
+        agree *= max(0.0, _pairs(keys) - identical) / (total - identical)
+        if agree * total < 1e-12:
             break
-    return n * (n - 1) / 2 * agree
+    return total * agree
 
 
 def _representative(df: pd.DataFrame, rows: list[int], keep: Keep, text: str | None, label: str | None) -> int:

@@ -189,3 +189,16 @@ def test_a_recoded_column_does_not_make_coincidences_look_impossible(tmp_path: P
     df.to_csv(tmp_path / "survey.csv", index=False)
     (finding,) = _run(tmp_path / "survey.csv").findings
     assert finding.severity == "low"
+
+
+def test_copies_do_not_vouch_for_themselves_as_chance(tmp_path: Path, reviews: pd.DataFrame) -> None:
+    """Copied reviews beside a 5-point score, and copied rows of a measurement beside a yes/no flag: the copies'
+    own agreement must not count as the chance of agreeing, so both stay medium."""
+    pd.concat([reviews, reviews.iloc[[3, 7, 11]]]).to_csv(tmp_path / "reviews.csv", index=False)
+    (copied,) = [f for f in _run(tmp_path / "reviews.csv").findings if "duplicate rows" in f.issue]
+    assert copied.severity == "medium"
+    rng = np.random.default_rng(0)
+    flagged = pd.DataFrame({"x": rng.normal(size=60).round(3), "flag": rng.choice(["a", "b"], 60)})
+    pd.concat([flagged, flagged.iloc[[2, 5]]]).to_csv(tmp_path / "flagged.csv", index=False)
+    (finding,) = _run(tmp_path / "flagged.csv").findings
+    assert finding.severity == "medium" and finding.rows == [2, 60, 5, 61]
