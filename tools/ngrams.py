@@ -28,8 +28,14 @@ def ngram_hashes(token_lists: Sequence[Sequence[str]], n: int) -> tuple[np.ndarr
     flat = [tok for toks in token_lists for tok in toks]
     if not flat:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
-    token_hash = pd.util.hash_array(np.asarray(flat, dtype=object))
-    doc_of = np.repeat(np.arange(len(token_lists)), lengths)
+    return ngram_hashes_of(pd.util.hash_array(np.asarray(flat, dtype=object)), lengths, n)
+
+
+def ngram_hashes_of(token_hash: np.ndarray, lengths: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """`ngram_hashes` from the token hashes of all documents, concatenated, and each document's token count."""
+    if not len(token_hash):
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    doc_of = np.repeat(np.arange(len(lengths)), lengths)
     total = len(token_hash)
     parts_hash, parts_doc = [], []
     if total >= n:
@@ -41,16 +47,15 @@ def ngram_hashes(token_lists: Sequence[Sequence[str]], n: int) -> tuple[np.ndarr
         parts_doc.append(doc_of[: total - n + 1][valid])
     short = np.flatnonzero((lengths > 0) & (lengths < n))
     if short.size:
-        starts = np.concatenate([[0], np.cumsum(lengths)])
-        whole = []
-        with np.errstate(over="ignore"):  # wrapping uint64 arithmetic is the point of the hash
-            for i in short:
-                acc = np.uint64(0)
-                for h in token_hash[starts[i]:starts[i + 1]]:
-                    acc = acc * _ROLL + h
-                whole.append(acc)
-        parts_hash.append(mix(np.array(whole, dtype=np.uint64)))
+        first = (np.cumsum(lengths) - lengths)[short]
+        whole = np.zeros(len(short), np.uint64)
+        for k in range(n - 1):  # one step per token position, over every short document at once
+            more = lengths[short] > k
+            whole[more] = whole[more] * _ROLL + token_hash[first[more] + k]
+        parts_hash.append(mix(whole))
         parts_doc.append(short)
+    if len(parts_hash) == 1:
+        return parts_hash[0], parts_doc[0]  # one part is in document order already
     hashes = np.concatenate(parts_hash)
     docs = np.concatenate(parts_doc)
     order = np.argsort(docs, kind="stable")
