@@ -14,7 +14,15 @@ from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.llm import build_chat_model
 from copilot.planner import RulePlanner
 from copilot.quoting import markup_safe as escape
-from copilot.render import TerminalEvents, render_decisions, render_findings, render_plan, render_summary
+from copilot.render import (
+    TerminalEvents,
+    render_decisions,
+    render_finding_detail,
+    render_findings,
+    render_plan,
+    render_summary,
+    sorted_findings,
+)
 from copilot.session import Outcome, Session
 from copilot.settings import Settings
 from copilot.workspace import Workspace
@@ -23,7 +31,7 @@ from tools.contracts import Finding
 
 HELP = """Type a goal in plain English ("what's wrong with this dataset?", "remove duplicates", "write the card"),
 or a follow-up: "why did you flag row 17?", "undo that". Every change waits for your approval.
-  /plan GOAL   show the plan for a goal without running it     /findings   the last findings again
+  /plan GOAL   show the plan for a goal without running it     /findings [N] the last findings (N: one in full)
   /approve     approve the change left waiting                 /reject     reject it
   /undo        go back one version                             /log        the audit log
   /card        write the dataset card                          /export PATH  write the current version
@@ -101,11 +109,24 @@ class Chat:
         self.last = outcome
         for step, text in outcome.narratives.items():
             self.console.print(f"[bold]{step}[/] [dim]the model says:[/] {escape(text)}")
-        render_findings(self.console, outcome.results)
+        render_findings(self.console, outcome.results, more_hint="/findings N shows finding N in full")
         render_decisions(self.console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
         render_summary(self.console, outcome.report or {"head": self.workspace.head_id,
                                                         "workspace": str(self.workspace.root)},
                        waiting=len(outcome.waiting))
+
+    def show_findings(self, which: str) -> None:
+        """`/findings` lists them; `/findings N` shows number N in full."""
+        results = self.last.results if self.last else []
+        if not which:
+            render_findings(self.console, results, more_hint="/findings N shows finding N in full")
+            return
+        findings = sorted_findings(results)
+        if not which.isdigit() or not 1 <= int(which) <= len(findings):
+            self.console.print(f"[red]error:[/] /findings takes a number from 1 to {len(findings)}"
+                               if findings else "No findings yet.")
+            return
+        render_finding_detail(self.console, findings[int(which) - 1], int(which))
 
     def _findings(self) -> list[Finding]:
         return [f for r in (self.last.results if self.last else []) for f in r.findings]
@@ -135,7 +156,7 @@ class Chat:
         elif name == "/plan":
             render_plan(self.console, RulePlanner().plan(rest or "audit", ToolContext(self.workspace.load()).profile))
         elif name == "/findings":
-            render_findings(self.console, self.last.results if self.last else [])
+            self.show_findings(rest)
         elif name in ("/approve", "/reject"):
             self._answer(name[1:])
         elif name == "/undo":

@@ -73,8 +73,9 @@ class TerminalApprover:
         render_change(self.console, change)
         shown = len(change.preview.sample)
         while True:
-            answer = self._ask("[bold]approve[/] [a] / [bold]reject[/] [r] / [bold]edit[/] [e] / "
-                               "[bold]more[/] [m] / [?]", choices=["a", "r", "e", "m", "?"], default="r",
+            # Key letters escaped: Rich would read "[a]" as a style tag and print nothing.
+            answer = self._ask(r"[bold]approve[/] \[a] / [bold]reject[/] \[r] / [bold]edit[/] \[e] / "
+                               r"[bold]more[/] \[m] / \[?] help", choices=["a", "r", "e", "m", "?"], default="r",
                                show_choices=False)
             if answer == "?":
                 self.console.print(_HELP)

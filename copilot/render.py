@@ -129,24 +129,65 @@ def sorted_findings(results: list[ToolResult]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], -(f.score or 0)))
 
 
-def render_findings(console: Console, results: list[ToolResult], limit: int = _FINDINGS_SHOWN) -> None:
+_WIDE = 120  # below this many columns a table would wrap every evidence cell: one line per item instead
+_EVIDENCE_SHOWN = 2
+
+
+def render_findings(console: Console, results: list[ToolResult], limit: int = _FINDINGS_SHOWN,
+                    more_hint: str = "--report audit.html or --json show every finding in full") -> None:
     findings = sorted_findings(results)
     if not findings:
         console.print("[green]No findings.[/]")
         return
-    table = Table(title=f"Findings ({len(findings)})", title_justify="left", show_lines=True)
+    shown = findings[:limit]
+    if console.width >= _WIDE:
+        _findings_table(console, shown, len(findings))
+    else:
+        _findings_list(console, shown, len(findings))
+    more = f"{len(findings) - limit} more not shown; " if len(findings) > limit else ""
+    console.print(f"[dim]{more}{more_hint}.[/]")
+
+
+def _findings_table(console: Console, findings: list[Finding], total: int) -> None:
+    table = Table(title=f"Findings ({total})", title_justify="left", show_lines=True)
+    table.add_column("#", style="dim")
     table.add_column("severity")
     table.add_column("type")
     table.add_column("issue", style="bold")
     table.add_column("where")
     table.add_column("evidence")
-    for f in findings[:limit]:
+    for number, f in enumerate(findings, start=1):
         style = SEVERITY_STYLE[f.severity]
-        table.add_row(f"[{style}]{f.severity}[/]", f.kind_words, clip(f.issue, 50), clip(_where(f), 60),
+        table.add_row(str(number), f"[{style}]{f.severity}[/]", f.kind_words, clip(f.issue, 50), clip(_where(f), 60),
                       "\n".join(clip(e, 70) for e in f.evidence[:3]))
     console.print(table)
-    if len(findings) > limit:
-        console.print(f"[dim]… and {len(findings) - limit} more (use --json for all).[/]")
+
+
+def _findings_list(console: Console, findings: list[Finding], total: int) -> None:
+    """One line a finding, then its place and first evidence, each cut to the terminal's width."""
+    width = max(console.width - 6, 20)
+    console.print(f"[bold]Findings ({total})[/]")
+    for number, f in enumerate(findings, start=1):
+        style = SEVERITY_STYLE[f.severity]
+        head = f"{number:>2} [{style}]{f.severity:<6}[/] {f.kind_words}: "
+        console.print(head + clip(f.issue, max(width - len(f.severity) - len(f.kind_words) - 6, 10)),
+                      overflow="ellipsis", no_wrap=True)
+        console.print(f"   [dim]{clip(_where(f), width)}[/]", overflow="ellipsis", no_wrap=True)
+        telling = [e for e in f.evidence if e not in f.columns] or f.evidence  # the column is on the line above
+        for item in telling[:_EVIDENCE_SHOWN]:
+            console.print(f"   › {clip(item, width - 2)}", overflow="ellipsis", no_wrap=True)
+
+
+def render_finding_detail(console: Console, finding: Finding, number: int | None = None) -> None:
+    """One finding in full: every evidence item and row, for the reviewer who wants to check it."""
+    style = SEVERITY_STYLE[finding.severity]
+    title = f"{'#' + str(number) + ' ' if number else ''}[{style}]{finding.severity}[/] {finding.kind_words}"
+    rows = f"\nrow ids: {', '.join(map(str, finding.rows))}" if finding.rows else ""
+    body = (f"[bold]{escape(finding.issue)}[/]\n{escape(finding.file or 'the dataset')}"
+            f"{' · ' + escape(', '.join(finding.columns)) if finding.columns else ''}{rows}\n\n"
+            + "\n".join(f"› {escape(e)}" for e in finding.evidence)
+            + f"\n\n{escape(finding.description)}\n[dim]from {finding.tool} · id {finding.id}[/]")
+    console.print(Panel(body, title=title, title_align="left", border_style=style))
 
 
 def render_preview(console: Console, preview: Preview, title: str = "preview") -> None:

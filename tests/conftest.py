@@ -60,9 +60,9 @@ class CliResult:
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
     """Run `copilot ARGS...` in-process; `stdin` is what the user types."""
 
-    def run(*args: str, stdin: str = "") -> CliResult:
+    def run(*args: str, stdin: str = "", columns: int = 200) -> CliResult:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        monkeypatch.setenv("COLUMNS", "200")  # wide tables, so assertions see whole cells
+        monkeypatch.setenv("COLUMNS", str(columns))  # wide by default, so assertions see whole cells
         try:
             main([str(a) for a in args])
             code = 0

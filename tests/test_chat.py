@@ -46,6 +46,13 @@ def test_chat_goal_approve_reject_undo_quit(tmp_path: Path, penguins: pd.DataFra
     child.sendline(f"why did you flag row {flagged}?")
     child.expect(f"row {flagged}")
     child.expect("copilot>")
+    child.sendline("/findings 1")  # the first finding in full: its row ids and every evidence item
+    child.expect("#1 ")
+    child.expect("row ids: ")
+    child.expect("copilot>")
+    child.sendline("/findings 99")
+    child.expect("takes a number from")  # rich styles the numbers
+    child.expect("copilot>")
     child.sendline("undo that")
     child.expect(r"Undone: HEAD moved from \S*v0001\S* back to \S*v0000")  # rich styles the version ids
     child.expect("copilot>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ def test_interactive_approve(cli, penguins_with_dups: Path, penguins: pd.DataFra
     result = cli("run", penguins_with_dups, GOAL, "--approve", "ask", stdin="a\n")
     assert result.code == 0, result.err
     assert "Proposed change" in result.out and "drop_rows" in result.out
+    assert "approve [a] / reject [r] / edit [e] / more [m]" in result.out  # the keys are shown
     assert "applied" in result.out and "v0001" in result.out
     ws = penguins_with_dups.parent / ".copilot" / "penguins.csv"
     assert len(_head(ws)) == len(penguins)
@@ -107,3 +109,15 @@ def test_wrong_flags_are_refused_before_a_workspace_is_made(cli, penguins_with_d
     report = cli("run", penguins_with_dups, GOAL, "--report", "audit.pdf")
     assert report.code != 0 and "name it .html or .md" in report.err
     assert not workspace.exists()  # nothing half-made left behind
+
+
+def test_findings_fit_an_80_column_terminal(cli) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "penguins"
+    result = cli("run", example, "what's wrong with this dataset?", "--approve", "none", columns=80)
+    assert result.code == 0, result.err
+    findings = result.out[result.out.index("Findings ("):result.out.index("Approval gate")]
+    assert all(len(line) <= 80 for line in findings.splitlines())
+    shown = int(re.search(r"Findings \((\d+)\)", findings).group(1))
+    # A heading, then per finding its line, its place and two evidence lines: no wrapped cells.
+    assert len(findings.strip().splitlines()) <= 2 + 4 * shown
+    assert "--report audit.html or --json show every finding in full" in findings
