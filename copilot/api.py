@@ -78,8 +78,12 @@ class Copilot:
 
     def __init__(self, data: pd.DataFrame | str | Path, name: str = "data", workspace: str | Path | None = None,
                  approve: str | Policy = "ask", settings: Settings | None = None) -> None:
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
         if isinstance(data, pd.DataFrame):
-            root = Path(workspace) if workspace else Path(tempfile.mkdtemp(prefix="copilot-"))
+            if workspace is None:
+                # Removed with this object (or at exit): a DataFrame given without a workspace leaves nothing behind.
+                self._scratch = tempfile.TemporaryDirectory(prefix="copilot-", ignore_cleanup_errors=True)
+            root = Path(workspace) if workspace else Path(self._scratch.name)
             self.workspace = Workspace.from_frame(data, name, root / "workspace")
         else:
             self.workspace = Workspace.open(data, workspace)

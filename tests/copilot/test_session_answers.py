@@ -90,3 +90,18 @@ def test_api_approve_refuses_rows_outside_the_change(tmp_path: Path, penguins: p
     assert len(cp.df) == len(penguins) + 2 and run.waiting  # nothing applied; the change still waits
     run.approve(rows=dropped[:1])
     assert len(cp.df) == len(penguins) + 1
+
+
+def test_a_dataframe_without_a_workspace_leaves_nothing_behind(penguins: pd.DataFrame) -> None:
+    import gc
+
+    from copilot import Copilot
+
+    cp = Copilot(penguins.head(60))
+    run = cp.run("remove duplicates")
+    root = cp.workspace.root
+    assert root.exists() and run.outcome.finished
+    run.session.close()
+    del cp, run
+    gc.collect()
+    assert not root.exists()  # the temporary workspace went with the object
