@@ -128,7 +128,16 @@ def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> tuple[
             f"{_line_of(data, utf8_error.start)}) and no other encoding fits",
             file=path, fix="re-save the file as UTF-8 or pass --encoding")
     western = _western(data, [r.encoding for r in results])
+    if western is None and _same_reading(data, str(best), "cp1252"):
+        western = str(best)  # the same text either way (é, ü sit at the same bytes): name the common code page
     return (western, "cp1252") if western is not None else (str(best), best.encoding)
+
+
+def _same_reading(data: bytes, text: str, encoding: str) -> bool:
+    try:
+        return data.decode(encoding) == text
+    except UnicodeDecodeError:
+        return False
 
 
 _WESTERN_SYMBOLS = set("€‚„…†‡‰‹›‘’“”•–—˜™«»°£¥©®±´µ¶·¸º¼½¾×÷¡¢¤¦§¨ª¬\xa0")  # not ¹ ² ³ ¿: cp1250 letters

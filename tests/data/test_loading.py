@@ -80,3 +80,14 @@ def test_quoted_line_breaks_stay_inside_their_field(tmp_path: Path) -> None:
     table = read_table(path)
     assert len(table.df) == 3
     assert table.df.loc[0, "note"] == "first line\r\nsecond line"
+
+
+def test_a_western_file_that_reads_the_same_in_cp1250_is_named_cp1252(tmp_path: Path) -> None:
+    # é and ü sit at the same bytes in cp1250 and cp1252; the names are the real Forbes 2000 ones.
+    path = tmp_path / "forbes.tsv"
+    rows = "rank\tname\tcountry\n" + "".join(f"{i}\t{n}\t{c}\n" for i, (n, c) in
+                                             enumerate([("Nestlé", "Switzerland"), ("Zürich Financial", "Switzerland"),
+                                                        ("Citigroup", "United States")] * 5))
+    path.write_bytes(rows.encode("latin-1"))
+    table = read_table(path)
+    assert table.encoding == "cp1252" and "Nestlé" in set(table.df["name"])
