@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,8 +169,10 @@ def read_delimited(path: Path, text: str, encoding: str) -> Table:
             repair = None  # the row names R's write.csv and pandas' to_csv write under an empty name: an index
         if repair is not None:
             repair.line = _header_line(text)
+    notes: list[str] = []
+    df = read_decimal_commas(df, delimiter, notes)
     table = Table(path.name, _with_row_ids(df), "csv" if delimiter != "\t" else "tsv", encoding,
-                  delimiter, has_header, header=repair)
+                  delimiter, has_header, notes=notes, header=repair)
     if repair is not None:
         table.notes.append(f"the header has {repair.describe()}; the columns were named "
                            + ", ".join(repair.names[i] for i in repair.renamed))
@@ -294,6 +297,33 @@ def _as_json(value: object) -> object:
     return json.dumps(value.tolist() if isinstance(value, np.ndarray) else
                       sorted(value, key=str) if isinstance(value, set) else value,
                       ensure_ascii=False, default=lambda v: v.tolist() if isinstance(v, np.ndarray) else str(v))
+
+
+_DECIMAL_COMMA = re.compile(r"^[-+]?(?:\d{1,3}(?:[.\u00a0 ]\d{3})+|\d+)(?:,(\d+))?$")
+
+
+def read_decimal_commas(df: pd.DataFrame, delimiter: str, notes: list[str]) -> pd.DataFrame:
+    """Text columns of numbers written with a decimal comma ("29,0", "1.234,5") become numbers.
+
+    Only when every value is such a number and at least one has a decimal part; with a comma delimiter a
+    part of exactly three digits ("1,234") may be an English thousands separator, so it alone does not count."""
+    for col in df.columns:
+        if not (df[col].dtype == object or pd.api.types.is_string_dtype(df[col])):
+            continue
+        values = df[col].dropna().astype(str).str.strip()
+        if len(values) < 3:
+            continue
+        parts = values.str.extract(_DECIMAL_COMMA)
+        matched = values.str.match(_DECIMAL_COMMA)
+        decimals = parts[0].dropna()
+        if not matched.all() or decimals.empty:
+            continue
+        if delimiter == "," and (decimals.str.len() == 3).all():
+            continue
+        plain = values.str.replace(r"[.\u00a0 ](?=\d{3}(?:\D|$))", "", regex=True).str.replace(",", ".", regex=False)
+        df[col] = pd.to_numeric(plain.reindex(df.index), errors="coerce")
+        notes.append(f"column {col} writes decimals with a comma ({values[decimals.index[0]]!r}): read as numbers")
+    return df
 
 
 def flatten_nested(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:

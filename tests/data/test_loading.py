@@ -91,3 +91,18 @@ def test_a_western_file_that_reads_the_same_in_cp1250_is_named_cp1252(tmp_path: 
     path.write_bytes(rows.encode("latin-1"))
     table = read_table(path)
     assert table.encoding == "cp1252" and "Nestlé" in set(table.df["name"])
+
+
+def test_decimal_commas_are_read_as_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "weather.csv"
+    path.write_text("city;temp;note\nKöln;29,0;a\nBonn;27,5;b\nAachen;-3,25;c\nEssen;30;d\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.df["temp"].tolist() == [29.0, 27.5, -3.25, 30.0]
+    assert any("decimals with a comma ('29,0')" in note for note in table.notes)
+    # With a comma delimiter, "1,234" may be a thousands separator: left as written.
+    english = tmp_path / "sales.csv"
+    english.write_text('item,amount\na,"1,234"\nb,"2,500"\nc,"3,750"\n', encoding="utf-8")
+    assert read_table(english).df["amount"].tolist() == ["1,234", "2,500", "3,750"]
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("k;v\na;1,5\nb;unknown\nc;2,5\nd;3,5\n", encoding="utf-8")
+    assert read_table(mixed).df["v"].tolist() == ["1,5", "unknown", "2,5", "3,5"]  # not all numbers: kept
