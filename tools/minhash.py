@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -44,11 +45,17 @@ class MinHashConfig:
     seed: int = 1
 
     def bands_rows(self) -> tuple[int, int]:
-        from datasketch import MinHashLSH  # imported here: it pulls in scipy (half a second)
+        return _bands_rows(self.threshold, self.num_perm)
 
-        # Weighted toward recall: every candidate is verified by exact Jaccard, so false positives are cheap.
-        lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm, weights=(0.2, 0.8))
-        return lsh.b, lsh.r
+
+@lru_cache(maxsize=64)
+def _bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
+    from datasketch import MinHashLSH  # imported here: it pulls in scipy (half a second)
+
+    # Weighted toward recall: every candidate is verified by exact Jaccard, so false positives are cheap.
+    # Cached: the choice integrates false-positive and false-negative curves (~50 ms a call).
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.2, 0.8))
+    return lsh.b, lsh.r
 
 
 def _tokens(text: str, unit: str) -> list[str]:
@@ -275,6 +282,15 @@ class UnionFind:
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)  # the lowest index is the root
 
+    def roots_of(self, x: np.ndarray) -> np.ndarray:
+        """The roots of elements `x`, all at once (nothing compressed)."""
+        root = self.parent[x]
+        while True:
+            up = self.parent[root]
+            if np.array_equal(up, root):
+                return root
+            root = up
+
     def roots(self) -> np.ndarray:
         """Every element's root, with paths compressed (vectorised: a parent's parent until nothing moves)."""
         parent = self.parent
@@ -286,7 +302,9 @@ class UnionFind:
 
     def groups(self) -> list[list[int]]:
         roots = self.roots()
-        order = np.argsort(roots, kind="stable")
+        joined = np.flatnonzero(roots != np.arange(len(roots)))  # members that are not their own root
+        members = np.union1d(joined, roots[joined])  # and the roots they hang from, sorted
+        order = members[np.argsort(roots[members], kind="stable")]
         split = np.flatnonzero(np.diff(roots[order])) + 1
         return [g.tolist() for g in np.split(order, split) if len(g) > 1]
 
@@ -295,6 +313,41 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     inter = np.intersect1d(a, b, assume_unique=True).size
     union = a.size + b.size - inter
     return inter / union if union else 1.0
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """starts[0]..starts[0]+lengths[0]-1, then the same for each next start, concatenated."""
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+
+
+class DistinctShingles:
+    """Each of some documents' distinct shingle hashes, sorted, in one flat array (for batch Jaccard)."""
+
+    def __init__(self, sh: Shingles, docs: np.ndarray) -> None:
+        lengths = sh.starts[docs + 1] - sh.starts[docs]
+        hashes = sh.hashes[_ranges(sh.starts[docs], lengths)]
+        owner = np.repeat(np.arange(len(docs)), lengths)
+        order = np.lexsort((hashes, owner))
+        hashes, owner = hashes[order], owner[order]
+        keep = np.ones(len(hashes), bool)
+        keep[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+        self.hashes = hashes[keep]
+        self.starts = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=len(docs)))])
+
+    def jaccard(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Exact Jaccard similarity of each pair (a[k], b[k]) of positions in `docs`, vectorised: both sets of
+        every pair in one array, sorted by (pair, hash); equal neighbours are the intersection."""
+        len_a, len_b = self.starts[a + 1] - self.starts[a], self.starts[b + 1] - self.starts[b]
+        pair = np.concatenate([np.repeat(np.arange(len(a)), len_a), np.repeat(np.arange(len(b)), len_b)])
+        hashes = np.concatenate([self.hashes[_ranges(self.starts[a], len_a)],
+                                 self.hashes[_ranges(self.starts[b], len_b)]])
+        order = np.lexsort((hashes, pair))
+        hashes, pair = hashes[order], pair[order]
+        same = (hashes[1:] == hashes[:-1]) & (pair[1:] == pair[:-1])
+        inter = np.bincount(pair[1:][same], minlength=len(a))
+        union = len_a + len_b - inter
+        return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
 
 
 @dataclass
@@ -317,20 +370,17 @@ def near_duplicates(texts: Sequence[str], cfg: MinHashConfig = MinHashConfig(), 
     uf = uf or UnionFind(len(texts))
     checked = confirmed = 0
     similarity: dict[tuple[int, int], float] = {}
-    unique: dict[int, np.ndarray] = {}
-
-    def shingles_of(i: int) -> np.ndarray:
-        if i not in unique:
-            unique[i] = sh.of(i)
-        return unique[i]
-
+    distinct = DistinctShingles(sh, flagged)
     no_skip = np.zeros(len(flagged), bool)
     for band_no, pairs in enumerate(candidate_pairs(sig, bands, rows, cfg.window, no_skip)):
-        for a, b in flagged[pairs].tolist():
+        docs = flagged[pairs]
+        apart = uf.roots_of(docs[:, 0]) != uf.roots_of(docs[:, 1])  # pairs joined already need no check
+        pairs, docs = pairs[apart], docs[apart]
+        sims = distinct.jaccard(pairs[:, 0], pairs[:, 1]) if len(pairs) else np.empty(0)
+        for (a, b), sim in zip(docs.tolist(), sims.tolist(), strict=True):
             if uf.find(a) == uf.find(b):
-                continue  # already joined: no need to check again
+                continue  # joined earlier in this batch
             checked += 1
-            sim = jaccard(shingles_of(a), shingles_of(b))
             if sim >= cfg.threshold:
                 confirmed += 1
                 similarity[(min(a, b), max(a, b))] = sim
