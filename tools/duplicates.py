@@ -305,6 +305,7 @@ class DuplicatesTool(Tool):
         exact = [c for c in clusters if c.exact]
         observed = sum(len(c.rows) * (len(c.rows) - 1) // 2 for c in exact)
         expected = chance_pairs(df[columns]) if exact else 0.0
+        chance = True  # set back below unless identical rows are what unrelated rows would share anyway
         if exact and observed <= _CHANCE_FACTOR * expected:
             # As many identical rows as unrelated rows would share by chance (few columns, few values each:
             # two guinea pigs with the same tooth length, dose and supplement): not evidence of copies.
@@ -320,6 +321,13 @@ class DuplicatesTool(Tool):
                 f.severity = "low" if f.severity == "medium" else f.severity
                 f.description += (" Every compared column has few distinct values, so different people or "
                                   "items can share all of them: check before dropping.")
+        else:
+            chance = False
+        # Coincidences are reported, not proposed for removal, unless the goal asks for duplicates removed.
+        if chance and not ctx.focus.on(kind="duplicate"):
+            clusters = [c for c in clusters if not c.exact]
+            if not clusters:
+                return findings, None, note
         drop = sorted(r for c in clusters for r in c.rows if r != keep[id(c)])
         op = DropRows(table=table.name, row_ids=drop)
         change = ProposedChange(

@@ -252,3 +252,20 @@ def test_union_find_groups_after_many_merges() -> None:
         uf.union(a, b)
     assert uf.groups() == [[0, 7, 8, 9], [1, 3, 5]]
     assert uf.roots().tolist() == [0, 1, 2, 1, 4, 1, 6, 0, 0, 0]
+
+
+def test_coincidental_identical_rows_are_reported_not_proposed_for_removal(tmp_path: Path) -> None:
+    """300 survey answers over 5 scores x 4 stock comments: nearly every row has a twin by chance."""
+    from tools.focus import Focus
+
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"id": range(300), "score": rng.integers(1, 6, 300),
+                  "comment": rng.choice(["no comment", "none given", "n/a comment", "no comment given"], 300)}
+                 ).to_csv(tmp_path / "feedback.csv", index=False)
+    tool = REGISTRY.get("duplicates")
+    audit = tool.run(ToolContext(load_dataset(tmp_path / "feedback.csv")), tool.parse_args({}))
+    assert audit.findings and all(f.severity == "low" for f in audit.findings)
+    assert not audit.proposed_changes  # not 274 of 300 rows proposed for removal
+    asked = tool.run(ToolContext(load_dataset(tmp_path / "feedback.csv"), focus=Focus(kinds=["duplicate"])),
+                     tool.parse_args({}))
+    assert asked.proposed_changes  # "remove duplicates" still gets its proposal, behind the gate
