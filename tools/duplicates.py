@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -115,6 +116,21 @@ def _semantic_on(args: DuplicatesArgs, rows: int) -> bool:
     return args.semantic if args.semantic is not None else rows <= _SEMANTIC_MAX_ROWS
 
 
+_MIN_WORDS = 4  # "no comment", "n/a": too short to be a copy of anything
+_COMMON_SHARE = 0.01  # a text in over 1% of rows (and 5 or more) is boilerplate, not a copied document
+_COMMON_MIN = 5
+
+
+def _meaningful(texts: pd.Series) -> np.ndarray:
+    """Texts worth comparing for near and semantic duplicates: long enough, and not a stock phrase that many
+    rows share (identical whole rows are still found as exact duplicates)."""
+    stripped = texts.str.strip()
+    words = stripped.str.split().str.len().fillna(0)
+    counts = stripped.map(stripped.value_counts())
+    common = (counts >= _COMMON_MIN) & (counts > _COMMON_SHARE * len(texts))
+    return ((words >= _MIN_WORDS) & ~common).to_numpy()
+
+
 def find_clusters(keys: pd.Series, source: TextSource | None, args: DuplicatesArgs,
                   progress=lambda f: None) -> list[Cluster]:
     """Clusters of positions: equal `keys` are exact duplicates; similar texts are near or semantic ones."""
@@ -130,10 +146,18 @@ def find_clusters(keys: pd.Series, source: TextSource | None, args: DuplicatesAr
     progress(0.1)
     near: dict[tuple[int, int], float] = {}
     semantic: dict[tuple[int, int], float] = {}
-    if source is not None and args.near:
-        near = near_duplicates(source.texts.tolist(), _config(args), uf, lambda f: progress(0.1 + 0.5 * f)).similarity
+    meaningful = _meaningful(source.texts) if source is not None else np.zeros(0, bool)
+    if source is not None and args.near and meaningful.any():
+        where = np.flatnonzero(meaningful)
+        found = near_duplicates(source.texts.iloc[where].tolist(), _config(args),
+                                progress=lambda f: progress(0.1 + 0.5 * f)).similarity
+        near = {(int(where[a]), int(where[b])): s for (a, b), s in found.items()}
+        for a, b in near:
+            uf.union(a, b)
     if source is not None and _semantic_on(args, n):
-        semantic = source.semantic_pairs(args.semantic_threshold, lambda f: progress(0.6 + 0.4 * f))
+        semantic = {(a, b): s for (a, b), s in
+                    source.semantic_pairs(args.semantic_threshold, lambda f: progress(0.6 + 0.4 * f)).items()
+                    if meaningful[a] and meaningful[b]}
         for a, b in semantic:
             uf.union(a, b)
     clusters = []

@@ -269,3 +269,7 @@ def test_coincidental_identical_rows_are_reported_not_proposed_for_removal(tmp_p
     asked = tool.run(ToolContext(load_dataset(tmp_path / "feedback.csv"), focus=Focus(kinds=["duplicate"])),
                      tool.parse_args({}))
     assert asked.proposed_changes  # "remove duplicates" still gets its proposal, behind the gate
+    as_text = tool.run(ToolContext(load_dataset(tmp_path / "feedback.csv")),
+                       tool.parse_args({"text_column": "comment"}))
+    # Stock phrases of two or three words are no near-duplicate documents (were 4 groups over 294 rows).
+    assert not [f for f in as_text.findings if "near-duplicate" in f.issue] and not as_text.proposed_changes
