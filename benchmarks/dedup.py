@@ -190,8 +190,10 @@ def synthetic_with_truth(n: int, dup_share: float = 0.05, words: int = 50, seed:
     tokens = pd.Series(" ".join(_corpus()).lower().split()).value_counts()
     vocab, p = tokens.index.to_numpy(), (tokens / tokens.sum()).to_numpy()
     n_orig = int(n * (1 - dup_share))
-    draws = rng.choice(len(vocab), size=(n_orig, words), p=p)
-    texts = [" ".join(vocab[row]) for row in draws]
+    texts: list[str] = []
+    for lo in range(0, n_orig, 1_000_000):  # in blocks, to bound memory (the same draws as one block)
+        draws = rng.choice(len(vocab), size=(min(n_orig - lo, 1_000_000), words), p=p)
+        texts += [" ".join(vocab[row]) for row in draws]
     family: dict[int, list[int]] = {}
     for k in rng.integers(0, n_orig, size=n - n_orig).tolist():
         ws = texts[k].split()
@@ -202,17 +204,17 @@ def synthetic_with_truth(n: int, dup_share: float = 0.05, words: int = 50, seed:
     return texts, truth
 
 
-def scale(n: int) -> None:
+def scale(n: int, words: int = 50) -> None:
     t0 = time.perf_counter()
-    texts = synthetic(n)
+    texts = synthetic(n, words=words)
     build = time.perf_counter() - t0
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     result = near_duplicates(texts, MinHashConfig())
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"| {n:,} docs × 50 words | {seconds:.0f} s | {n / seconds:,.0f} docs/s | {len(result.clusters):,} clusters "
-          f"| peak RSS {peak:,.0f} MB (corpus alone {rss_before:,.0f} MB) | corpus built in {build:.0f} s |")
+    print(f"| {n:,} docs × {words} words | {seconds:.0f} s | {n / seconds:,.0f} docs/s | {len(result.clusters):,} "
+          f"clusters | peak RSS {peak:,.0f} MB (corpus alone {rss_before:,.0f} MB) | corpus built in {build:.0f} s |")
 
 
 def throughput(n: int, datasketch_docs: int) -> None:
@@ -238,12 +240,13 @@ def throughput(n: int, datasketch_docs: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, help="time our near-dedup on this many synthetic documents")
+    parser.add_argument("--words", type=int, default=50, help="with --scale: words per synthetic document")
     parser.add_argument("--throughput", type=int, help="ours vs the rensa and datasketch scripts, this many docs")
     parser.add_argument("--datasketch-docs", type=int, default=200_000,
                         help="with --throughput: the datasketch script sees only the first this many (it is slow)")
     args = parser.parse_args()
     if args.scale:
-        scale(args.scale)
+        scale(args.scale, args.words)
     elif args.throughput:
         throughput(args.throughput, args.datasketch_docs)
     else:

@@ -70,7 +70,7 @@ _FOLD = bytes((b + 32 if 65 <= b <= 90 else b) if chr(b).isalnum() or b == 95 el
     range(128, 256))
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
 _BLOCK_SALT = _mix(np.arange(1, 64, dtype=np.uint64))
-_RENSA_CHUNK = 2_000_000  # documents signed per rensa call (~1 GB of signatures)
+_RENSA_CHUNK = 100_000  # signatures read back to Python per rensa call
 
 
 def _utf8_chars(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -189,12 +189,13 @@ def shingle(texts: Sequence[str], cfg: MinHashConfig, progress: Progress = lambd
     return Shingles(hashes, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
 
 
-def _rensa_matrices(sh: Shingles, docs: np.ndarray, num_perm: int, seed: int):  # -> Iterator[RMinHashDigestMatrix]
-    """rensa R-MinHash signature matrices of non-empty `docs` (in order), up to _RENSA_CHUNK rows each."""
+def _rensa_matrices(sh: Shingles, docs: np.ndarray, num_perm: int, seed: int,
+                    chunk: int = _RENSA_CHUNK):  # -> Iterator[RMinHashDigestMatrix]
+    """rensa R-MinHash signature matrices of non-empty `docs` (in order), up to `chunk` rows each."""
     from rensa import RMinHash  # imported here: most runs never look for near-duplicates
 
-    for lo in range(0, len(docs), _RENSA_CHUNK):
-        part = docs[lo: lo + _RENSA_CHUNK]
+    for lo in range(0, len(docs), chunk):
+        part = docs[lo: lo + chunk]
         first, last = sh.starts[part], sh.starts[part + 1]
         if len(part) and part[-1] - part[0] + 1 == len(part):  # consecutive documents: one slice
             flat = sh.hashes[first[0]:last[-1]]
@@ -225,28 +226,23 @@ def signatures(sh: Shingles, cfg: MinHashConfig, progress: Progress = lambda f: 
 
 def flag_bucket_sharers(sh: Shingles, cfg: MinHashConfig, bands: int, rows: int,
                         progress: Progress = lambda f: None) -> np.ndarray:
-    """Indices of the non-empty documents that share an LSH bucket with another document (rensa's index).
+    """Indices of the non-empty documents that share an LSH bucket with another document (rensa).
 
-    Signatures have exactly bands × rows permutations, so rensa's bands are the ones `candidate_pairs` uses."""
+    All documents go into one signature matrix (4 bytes × bands × rows each, 480 MB a million at the
+    defaults) and rensa's one-shot flags: ~4 µs a document, where building its LSH index and querying it
+    costs ~25 µs and ~1.2 GB a million. Signatures have exactly bands × rows permutations, so rensa's bands
+    are the ones `candidate_pairs` uses."""
     from rensa import RMinHashLSH
 
     nonempty = np.flatnonzero(~sh.empty)
-    if len(nonempty) <= _RENSA_CHUNK:  # one matrix: rensa's one-shot flags, without building an index
-        (matrix,) = _rensa_matrices(sh, nonempty, bands * rows, cfg.seed) if len(nonempty) else [None]
-        if matrix is None:
-            return nonempty
-        lsh = RMinHashLSH(threshold=cfg.threshold, num_perm=bands * rows, num_bands=bands)
-        progress(1.0)
-        return nonempty[np.array(lsh.query_duplicate_flags_matrix_one_shot(matrix), dtype=bool)]
+    if len(nonempty) < 2:
+        return nonempty[:0]
+    (matrix,) = _rensa_matrices(sh, nonempty, bands * rows, cfg.seed, chunk=len(nonempty))
+    progress(0.5)
     lsh = RMinHashLSH(threshold=cfg.threshold, num_perm=bands * rows, num_bands=bands)
-    matrices = []
-    for matrix in _rensa_matrices(sh, nonempty, bands * rows, cfg.seed):
-        lsh.insert_matrix(matrix, start_key=sum(m.len() for m in matrices))
-        matrices.append(matrix)
-        progress(0.8 * sum(m.len() for m in matrices) / max(len(nonempty), 1))
-    flags = [np.array(lsh.query_duplicate_flags_matrix(m), dtype=bool) for m in matrices]
+    flags = np.array(lsh.query_duplicate_flags_matrix_one_shot(matrix), dtype=bool)
     progress(1.0)
-    return nonempty[np.concatenate(flags)] if flags else nonempty
+    return nonempty[flags]
 
 
 def candidate_pairs(sig: np.ndarray, bands: int, rows: int, window: int, skip: np.ndarray) -> Iterator[np.ndarray]:
