@@ -165,3 +165,25 @@ def test_a_noisy_outcome_is_not_a_pile_of_label_errors(tmp_path: Path) -> None:
     (errors,) = [f for f in _run(tmp_path / "titanic.csv", label_column="survived").findings
                  if f.type == "label_error"]
     assert errors.severity == "low" and "an outcome that the features cannot settle" in errors.description
+
+
+def test_each_fold_learns_from_at_most_train_rows_max(monkeypatch) -> None:
+    """Past TRAIN_ROWS_MAX training rows a fold's model learns from a seeded sample of them; every row is
+    still predicted once, by a model that never saw it."""
+    import numpy as np
+
+    from tools import label_model
+
+    monkeypatch.setattr(label_model, "TRAIN_ROWS_MAX", 50)
+    codes = np.arange(400) % 2
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def fit_predict(train, test):
+        seen.append((train, test))
+        return np.tile([0.25, 0.75], (len(test), 1)), np.array([0, 1])
+
+    probs = label_model.cross_val_probs(fit_predict, codes, 2, 5, lambda f: None)
+    assert [len(train) for train, _ in seen] == [50] * 5
+    assert all(not set(train) & set(test) for train, test in seen)
+    assert sorted(np.concatenate([test for _, test in seen]).tolist()) == list(range(400))
+    assert np.allclose(probs[:, 1], 0.75, atol=1e-5)
