@@ -170,8 +170,6 @@ def test_a_noisy_outcome_is_not_a_pile_of_label_errors(tmp_path: Path) -> None:
 def test_each_fold_learns_from_at_most_train_rows_max(monkeypatch) -> None:
     """Past TRAIN_ROWS_MAX training rows a fold's model learns from a seeded sample of them; every row is
     still predicted once, by a model that never saw it."""
-    import numpy as np
-
     from tools import label_model
 
     monkeypatch.setattr(label_model, "TRAIN_ROWS_MAX", 50)
