@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -126,6 +127,17 @@ def _finish(console: Console, outcome: Outcome, json_mode: bool, ws: Workspace, 
         console.print(f"Report: [bold]{escape(str(report))}[/]")
 
 
+def _paused(console: Console, session: Session, ws: Workspace) -> NoReturn:
+    """After Ctrl-C: say how to go on, and exit now. Steps still inside a long library call would hold the
+    exit until they finish; tools never write and the session's state is saved, so nothing is lost."""
+    session.close()
+    console.print(f"\n[yellow]Paused.[/] Nothing unapproved was applied. Continue with: "
+                  f"copilot resume --workspace {escape(str(ws.root))}")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
+
+
 def _settings(console: Console, model: str | None, base_url: str | None) -> Settings:
     settings = Settings().with_overrides(model, base_url)
     if not settings.llm_configured:
@@ -158,9 +170,7 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
     try:
         outcome = session.start(goal, overrides)
     except KeyboardInterrupt:
-        console.print(f"\n[yellow]Paused.[/] Nothing unapproved was applied. Continue with: "
-                      f"copilot resume --workspace {escape(str(ws.root))}")
-        raise typer.Exit(130) from None
+        _paused(console, session, ws)
     finally:
         session.close()
     _finish(console, outcome, json_out, ws, report)
@@ -179,6 +189,8 @@ def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use
     session = _session(ws, policy, console, _settings(console, model, base_url))
     try:
         outcome = session.resume()
+    except KeyboardInterrupt:
+        _paused(console, session, ws)
     finally:
         session.close()
     _finish(console, outcome, json_out, ws, report)

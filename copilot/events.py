@@ -16,3 +16,6 @@ class SessionEvents:
     def on_step_progress(self, step: Step, fraction: float) -> None: ...
 
     def on_step_end(self, step: Step, result: ToolResult | None, error: str | None) -> None: ...
+
+    def on_cancel(self) -> None:
+        """Ctrl-C: the running steps were told to stop."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 import sqlite3
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -59,6 +60,7 @@ class SessionContext:
     registry: ToolRegistry = field(default_factory=lambda: REGISTRY)
     llm: BaseChatModel | None = None  # None: offline, the rule planner plans
     settings: Settings = field(default_factory=Settings)
+    cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C: running steps stop
     _loaded: tuple[str, ToolContext] | None = None
 
     def drop_model(self) -> None:
@@ -119,11 +121,22 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
     return {"plan": plan.model_dump(), "usage": usage, **update}
 
 
+class StepCancelled(BaseException):
+    """Raised inside a running tool at its next progress report once the session is cancelled (a
+    BaseException, so a tool's own `except Exception` cannot swallow it)."""
+
+
 def _run_step(step: Step, ctx: ToolContext, context: SessionContext,
               earlier: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     events = context.events
     events.on_step_start(step)
-    step_ctx = ctx.with_progress(lambda f: events.on_step_progress(step, f))
+
+    def report(fraction: float) -> None:
+        if context.cancel.is_set():
+            raise StepCancelled(step.id)
+        events.on_step_progress(step, fraction)
+
+    step_ctx = ctx.with_progress(report)
     step_ctx.prior_results = [ToolResult.model_validate(r["result"]) for r in earlier or []
                               if r["step"] in step.depends_on and "result" in r]
     try:
@@ -151,14 +164,25 @@ def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str,
     earlier = list(state.get("results", []))
     for level in pending.levels_after(done) if pending.steps else []:
         run = partial(_run_step, ctx=ctx, context=runtime.context, earlier=earlier + results)
-        with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL, len(level))) as pool:
-            results += list(pool.map(run, level))
+        results += _run_level(level, run, runtime.context)
     usage, down = _narrate(results, llm) if llm is not None else ([], None)
     if down:
         runtime.context.drop_model()
     update = {"model_down": down} if down else {}
     return {"results": [*state.get("results", []), *results], "usage": usage,
             "base": runtime.context.workspace.head_id, **update}
+
+
+def _run_level(level: list[Step], run, context: SessionContext) -> list[dict[str, Any]]:
+    """Run independent steps in parallel. Once the session is cancelled (Ctrl-C, see `Session`) the running
+    steps stop at their next progress report and nobody waits for the rest: tools never write, and this
+    node's results are not saved, so a resume reruns them."""
+    pool = ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL, len(level)))
+    try:
+        futures = [pool.submit(run, step) for step in level]
+        return [f.result() for f in futures]
+    finally:
+        pool.shutdown(wait=not context.cancel.is_set(), cancel_futures=True)
 
 
 def _narrate(results: list[dict[str, Any]], llm: BaseChatModel) -> tuple[list[dict[str, int]], str | None]:

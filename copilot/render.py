@@ -101,6 +101,13 @@ class TerminalEvents(SessionEvents):
         if self.progress and step.id in self._tasks:
             self.progress.update(self._tasks[step.id], completed=round(100 * min(max(fraction, 0.0), 1.0)))
 
+    def on_cancel(self) -> None:
+        with self._lock:
+            if self.progress:
+                self.progress.stop()
+                self.progress = None
+        self.console.print("[yellow]cancelling…[/] the running steps stop at their next check; nothing is applied.")
+
     def on_step_end(self, step: Step, result: ToolResult | None, error: str | None) -> None:
         if not self.progress:
             return

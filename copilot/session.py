@@ -9,9 +9,13 @@ This is the Python API under the CLI (and the notebook magic):
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import FrameType
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -139,8 +143,31 @@ class Session:
         return {"configurable": {"thread_id": self.session_id}}
 
     def _drive(self, graph_input: dict[str, Any] | None) -> Outcome:
-        self.graph.invoke(graph_input, self._config(), context=self.context, durability=_DURABILITY)
+        with self._cancel_on_interrupt():
+            self.graph.invoke(graph_input, self._config(), context=self.context, durability=_DURABILITY)
         return self._drive_pending(self.ask)
+
+    @contextmanager
+    def _cancel_on_interrupt(self) -> Iterator[None]:
+        """Ctrl-C tells the running steps to stop, at once. The graph runs them in threads of its own, and
+        would wait for them to finish before the KeyboardInterrupt reaches us (a minute, for a slow step)."""
+        cancel = self.context.cancel
+        if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+            yield
+            return
+
+        def interrupted(signum: int, frame: FrameType | None) -> None:
+            cancel.set()
+            signal.default_int_handler(signum, frame)
+
+        previous = signal.signal(signal.SIGINT, interrupted)
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.context.events.on_cancel()
+            raise
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     def _drive_pending(self, ask: AskHuman | None) -> Outcome:
         config = self._config()
@@ -157,4 +184,4 @@ class Session:
             self._resume_with(decision or ask(pending[0]), pending[0])
 
     def close(self) -> None:
-        self._checkpointer.conn.close()
+        self._checkpointer.conn.close()  # closing twice is harmless
