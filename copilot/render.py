@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 from rich.console import Console
 from rich.panel import Panel
@@ -82,17 +83,23 @@ class TerminalEvents(SessionEvents):
         self._overall = 0
         self._tasks: dict[str, TaskID] = {}
         self._lock = threading.Lock()  # steps may run in parallel threads
+        # Piped or logged, a live bar shows nothing: one line per step start and end on stderr instead.
+        self.lines = None if console.is_terminal else Console(stderr=True, highlight=False, soft_wrap=True)
+        self._started: dict[str, float] = {}
 
     def on_plan(self, plan: Plan) -> None:
         if self.show_plan:
             render_plan(self.console, plan)
-        if plan.steps:
+        if plan.steps and self.lines is None:
             self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                      MofNCompleteColumn(), TimeElapsedColumn(), console=self.console)
             self._overall = self.progress.add_task("[bold]steps", total=len(plan.steps))
             self.progress.start()
 
     def on_step_start(self, step: Step) -> None:
+        self._started[step.id] = time.perf_counter()
+        if self.lines is not None:
+            self.lines.print(f"{step.id} {step.tool}: started")
         if self.progress:
             with self._lock:
                 self._tasks[step.id] = self.progress.add_task(f"{step.id} {step.tool}", total=100)
@@ -109,6 +116,10 @@ class TerminalEvents(SessionEvents):
         self.console.print("[yellow]cancelling…[/] the running steps stop at their next check; nothing is applied.")
 
     def on_step_end(self, step: Step, result: ToolResult | None, error: str | None) -> None:
+        if self.lines is not None:
+            took = time.perf_counter() - self._started.get(step.id, time.perf_counter())
+            said = f"failed: {clip(error, 200)}" if error else clip(result.summary if result else "", 200)
+            self.lines.print(f"{step.id} {step.tool}: done in {took:.1f} s: {said}")
         if not self.progress:
             return
         label = (f"{step.id} {step.tool}: [red]failed[/] {clip(error, 90)}" if error
