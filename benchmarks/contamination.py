@@ -173,4 +173,6 @@ def scale(n_docs: int = 1_000_000, n_items: int = 10_000) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", action="store_true")
-    scale() if parser.parse_args().scale else quality()
+    parser.add_argument("--rows", type=int, default=1_000_000, help="with --scale: documents scanned")
+    args = parser.parse_args()
+    scale(args.rows) if args.scale else quality()
