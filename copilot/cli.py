@@ -157,7 +157,10 @@ def _session(workspace: Workspace, policy: Policy, console: Console, settings: S
 @app.command()
 def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOpt = None, text: TextOpt = None,
         workspace: WorkspaceOpt = None, json_out: JsonOpt = False, encoding: EncodingOpt = None,
-        model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0, report: ReportOpt = None) -> None:
+        model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0, report: ReportOpt = None,
+        sample: Annotated[int | None, typer.Option(
+            "--sample", min=10, help="A first look at a big file: audit a random sample of N rows per table (row ids "
+                                     "kept, so approved changes apply to the whole data).")] = None) -> None:
     """Plan and run GOAL on DATA; each proposed change waits for approval."""
     console = _console(json_out)
     policy = _policy(approve)  # a bad policy file is refused before a workspace is made
@@ -168,7 +171,7 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
     overrides = {"label_column": label, "text_column": text}
     session = _session(ws, policy, console, settings)
     try:
-        outcome = session.start(goal, overrides)
+        outcome = session.start(goal, overrides, sample=sample)
     except KeyboardInterrupt:
         _paused(console, session, ws)
     finally:

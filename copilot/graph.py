@@ -48,6 +48,7 @@ class SessionState(TypedDict, total=False):
     usage: Annotated[list[dict[str, int]], operator.add]  # one entry per model call
     model_down: str  # why a model call failed: the rest of the session makes no more calls
     base: str  # the version the tools read, so the changes they proposed
+    sample: int  # tools read a random sample of this many rows per table (--sample)
     decisions: list[dict[str, Any]]
     applied: list[dict[str, Any]]
     report: dict[str, Any]
@@ -68,14 +69,16 @@ class SessionContext:
         self.llm = None
         self._loaded = None
 
-    def tool_context(self) -> ToolContext:
-        """HEAD's data and profile, loaded once per version and shared by planning and every step."""
-        head = self.workspace.head_id
-        if self._loaded is None or self._loaded[0] != head:
+    def tool_context(self, sample: int | None = None) -> ToolContext:
+        """HEAD's data (or a random `sample` of rows per table) and profile, loaded once per version and shared by
+        planning and every step."""
+        key = f"{self.workspace.head_id}:{sample}"
+        if self._loaded is None or self._loaded[0] != key:
             inputs = self.workspace.input_paths()
-            self._loaded = (head, ToolContext(self.workspace.load(), cache_dir=self.workspace.cache_dir, llm=self.llm,
-                                              history=self.workspace.log(),
-                                              source_root=inputs[0] if inputs else None))
+            dataset = self.workspace.load()
+            self._loaded = (key, ToolContext(dataset.sample(sample) if sample else dataset,
+                                             cache_dir=self.workspace.cache_dir, llm=self.llm,
+                                             history=self.workspace.log(), source_root=inputs[0] if inputs else None))
         return self._loaded[1]
 
 
@@ -105,7 +108,7 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
     if state.get("plan"):
         plan = Plan.model_validate(state["plan"])
     else:
-        profile = context.tool_context().profile
+        profile = context.tool_context(state.get("sample")).profile
         llm = _model(state, context)
         if llm is not None:
             planner = LLMPlanner(llm, context.settings, context.registry)
@@ -117,6 +120,12 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
             plan = RulePlanner(context.registry).plan(state["goal"], profile, state.get("overrides"))
         if not plan.focus:
             plan.focus = focus_from_goal(state["goal"], profile)
+        sampled = [t for t in context.tool_context(state.get("sample")).dataset.tables.values() if t.sampled_from]
+        if sampled:
+            plan.notes.append(f"A first look at a random sample of {state['sample']:,} rows of "
+                              + ", ".join(f"{t.name} ({t.sampled_from:,} rows)" for t in sampled)
+                              + ": counts are of the sample, and rare problems may be missed. Run without --sample "
+                                "for the full audit.")
     context.events.on_plan(plan)
     return {"plan": plan.model_dump(), "usage": usage, **update}
 
@@ -159,7 +168,7 @@ def run_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str,
     done = {r["step"] for r in state.get("results", [])}
     pending = Plan(goal=plan.goal, steps=[s for s in plan.steps if s.id not in done])
     llm = _model(state, runtime.context)
-    ctx = runtime.context.tool_context().focused(plan.focus)
+    ctx = runtime.context.tool_context(state.get("sample")).focused(plan.focus)
     results: list[dict[str, Any]] = []
     earlier = list(state.get("results", []))
     for level in pending.levels_after(done) if pending.steps else []:
@@ -206,8 +215,8 @@ def revise_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[s
     context = runtime.context
     plan = Plan.model_validate(state["plan"])
     planner = LLMPlanner(context.llm, context.settings, context.registry)
-    steps, note, usage = planner.revise(plan, state.get("results", []), context.tool_context().profile,
-                                        state.get("overrides"))
+    profile = context.tool_context(state.get("sample")).profile
+    steps, note, usage = planner.revise(plan, state.get("results", []), profile, state.get("overrides"))
     update: dict[str, Any] = {"revisions": state.get("revisions", 0) + 1, "usage": usage}
     if planner.failed:
         context.drop_model()

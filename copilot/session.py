@@ -89,7 +89,8 @@ class Session:
         self.graph = build_graph(self._checkpointer)
         self.session_id: str | None = None
 
-    def start(self, goal: str, overrides: dict[str, Any] | None = None, plan: Plan | None = None) -> Outcome:
+    def start(self, goal: str, overrides: dict[str, Any] | None = None, plan: Plan | None = None,
+              sample: int | None = None) -> Outcome:
         with self.workspace.locked():  # held for the whole session, human answers included
             self.session_id = new_session_id()
             atomic_write_text(self.workspace.root / "SESSION", self.session_id + "\n")
@@ -97,6 +98,8 @@ class Session:
                                      "policy": self.policy.model_dump()}
             if plan is not None:
                 state["plan"] = plan.model_dump()
+            if sample:
+                state["sample"] = sample
             return self._drive(state)
 
     def resume(self, session_id: str | None = None) -> Outcome:

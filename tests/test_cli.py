@@ -122,3 +122,17 @@ def test_findings_fit_an_80_column_terminal(cli) -> None:
     # A heading, then per finding its line, its place and two evidence lines: no wrapped cells.
     assert len(findings.strip().splitlines()) <= 2 + 4 * shown
     assert "--report audit.html or --json show every finding in full" in findings
+
+
+def test_sample_gives_a_first_look_and_changes_apply_to_the_whole_table(cli, tmp_path: Path, penguins) -> None:
+    data = tmp_path / "big.csv"
+    pd.concat([penguins] * 6, ignore_index=True).to_csv(data, index=False)  # 2,064 rows, every row 6 times
+    result = cli("run", data, "remove duplicates", "--approve", "all", "--sample", "200", "--json")
+    assert result.code == 0, result.err
+    state = json.loads(result.out)
+    assert state["sample"] == 200 and "random sample of 200 rows of big.csv (2,064 rows)" in " ".join(
+        state["plan"]["notes"])
+    assert "big.csv: 200 rows" in state["results"][0]["result"]["summary"]  # the tools saw the sample
+    dropped = state["report"]["applied"][0]["rows_affected"]
+    assert 0 < dropped < 200
+    assert len(_head(tmp_path / ".copilot" / "big.csv")) == 2064 - dropped  # row ids kept: applied to the whole

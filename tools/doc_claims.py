@@ -46,22 +46,22 @@ def _table_for_scope(profile: DatasetProfile, scope: str) -> list[TableProfile]:
 
 def count_claims(tool: str, profile: DatasetProfile) -> list[Finding]:
     docs, out = profile.docs, []
-    total = sum(t.rows for t in profile.tables)
-    every = {t.rows for t in profile.tables} | {total}
+    total = sum(t.all_rows for t in profile.tables)
+    every = {t.all_rows for t in profile.tables} | {total}
     for claim in docs.counts:
         if claim.what == "rows":
             scoped = _table_for_scope(profile, claim.scope) if claim.scope else []
             if scoped:
-                actual = sum(t.rows for t in scoped)
+                actual = sum(t.all_rows for t in scoped)
                 if claim.count != actual:
                     out.append(_finding(tool, claim.quote, f"{claim.quote.file} says the {claim.scope} split has "
                                         f"{claim.count:,} rows; it has {actual:,}",
-                                        [f"{t.name}: {t.rows:,} rows" for t in scoped],
+                                        [f"{t.name}: {t.all_rows:,} rows" for t in scoped],
                                         "The documented size and the files disagree: rows were lost or added "
                                         "after the card was written.", columns=[], data_file=None))
             elif claim.count not in every and claim.count > 20 and not claim.scope:  # small numbers are rarely sizes
                 out.append(_finding(tool, claim.quote, f"{claim.quote.file} says {claim.count:,} rows; the data has "
-                                    f"{total:,}", [f"{t.name}: {t.rows:,} rows" for t in profile.tables][:5],
+                                    f"{total:,}", [f"{t.name}: {t.all_rows:,} rows" for t in profile.tables][:5],
                                     "The documented size and the files disagree: rows were lost or added after the "
                                     "card was written.", columns=[]))
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from copilot.data.decoding import decode_bytes
@@ -37,6 +37,13 @@ class Dataset:
     @property
     def name(self) -> str:
         return self.root.stem if self.root.is_file() else self.root.name
+
+    def sample(self, rows: int, seed: int = 0) -> Dataset:
+        """The same dataset with each table cut to a random sample of `rows` rows (row ids kept), for a first
+        look at data too big to audit quickly; documents are kept whole."""
+        tables = {name: replace(t, df=t.df.sample(n=rows, random_state=seed).sort_index(), sampled_from=len(t.df))
+                  if len(t.df) > rows else t for name, t in self.tables.items()}
+        return replace(self, tables=tables)
 
     def table(self, name: str | None = None) -> Table:
         """The named table, or the only one; a clear error otherwise."""

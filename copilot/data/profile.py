@@ -45,6 +45,12 @@ class TableProfile(BaseModel):
     id_candidates: list[str]
     split: str | None = None
     roles: list[ColumnRole] = []
+    sampled_from: int | None = None  # rows of the whole table when `rows` counts a sample (--sample)
+
+    @property
+    def all_rows(self) -> int:
+        """Rows of the whole table, sampled or not: what a documented row count is compared with."""
+        return self.sampled_from or self.rows
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)
@@ -153,7 +159,7 @@ def profile_table(table: Table, docs: Documentation | None = None) -> TableProfi
         label_candidates=targets,
         text_candidates=[c.name for c in text],
         id_candidates=[r.column for r in roles if r.role == "id"],
-        split=split, roles=roles)
+        split=split, roles=roles, sampled_from=table.sampled_from)
 
 
 def profile_dataset(dataset: Dataset) -> DatasetProfile:
