@@ -145,10 +145,10 @@ class ToolRegistry:
         return name in self._tools
 
     def names(self) -> list[str]:
-        return list(self._tools)
+        return sorted(self._tools)  # by name, not by which module happened to be imported first
 
     def all(self) -> list[Tool]:
-        return list(self._tools.values())
+        return [self._tools[name] for name in self.names()]
 
 
 REGISTRY = ToolRegistry()
