@@ -357,8 +357,8 @@ def evaluate(cases: Annotated[Path, typer.Argument(help="A folder of DCA-style c
         return
     console.print(table)
     console.print(f"success {summary['success']:.0%} · partially {summary['partially']:.0%} · mean score "
-                  f"{summary['mean_score']:.2f} · {summary['findings_per_case']:.1f} findings per case · "
-                  f"answers in {escape(str(out))}")
+                  f"{summary['mean_score']:.2f} · {summary['findings_per_case']:.1f} findings per case, "
+                  f"{summary['unmatched_per_case']:.1f} matching no planted issue · answers in {escape(str(out))}")
 
 
 benchmarks_app = typer.Typer(help="Evaluation benchmarks the contamination check compares against "

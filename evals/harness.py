@@ -18,7 +18,7 @@ from copilot.settings import Settings
 from copilot.workspace import Workspace
 from evals.case import Case, find_cases
 from evals.judge import judge
-from evals.scorer import IssueScore, score_case, verdict
+from evals.scorer import IssueScore, score_case, unmatched, verdict
 from tools.contracts import SEVERITY_RANK, Finding
 
 MAX_FINDINGS = 15  # a reviewer's attention; the harness reports findings per case
@@ -33,6 +33,7 @@ class CaseResult(BaseModel):
     verdict: str
     judge_score: float | None = None  # the LLM judge's score, when a model is configured
     findings: int
+    unmatched: int = 0  # findings that point at no hidden issue
     seconds: float
     issues: list[IssueScore]
 
@@ -83,7 +84,8 @@ def run_case(folder: Path, level: int, out: Path, settings: Settings) -> CaseRes
     judged = [judge(llm, issue, answer) for issue in case.issues] if llm is not None else []
     judge_score = round(sum(judged) / len(judged), 4) if judged and None not in judged else None
     return CaseResult(id=case.id, type=case.type, score=score, verdict=verdict(score), judge_score=judge_score,
-                      findings=len(answer["findings"]), seconds=round(time.perf_counter() - started, 1), issues=issues)
+                      findings=len(answer["findings"]), unmatched=unmatched(answer, case),
+                      seconds=round(time.perf_counter() - started, 1), issues=issues)
 
 
 def run_eval(cases_dir: Path, level: int, out: Path, settings: Settings, progress=lambda case, result: None
@@ -100,4 +102,5 @@ def totals(results: list[CaseResult]) -> dict[str, float]:
     n = len(results) or 1
     return {"cases": len(results), "success": sum(r.verdict == "success" for r in results) / n,
             "partially": sum(r.verdict == "partially" for r in results) / n,
-            "mean_score": sum(r.score for r in results) / n, "findings_per_case": sum(r.findings for r in results) / n}
+            "mean_score": sum(r.score for r in results) / n, "findings_per_case": sum(r.findings for r in results) / n,
+            "unmatched_per_case": sum(r.unmatched for r in results) / n}

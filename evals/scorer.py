@@ -63,3 +63,10 @@ def score_issue(findings: list[dict[str, Any]], issue: HiddenIssue) -> IssueScor
 
 def score_case(answer: dict[str, Any], case: Case) -> list[IssueScore]:
     return [score_issue(answer.get("findings", []), issue) for issue in case.issues]
+
+
+def unmatched(answer: dict[str, Any], case: Case) -> int:
+    """Findings that point at no hidden issue: they neither quote its evidence nor name its file with a
+    diagnosis (what a reviewer would call noise on this case)."""
+    return sum(not any(_quotes(f, issue) or (_names_file(f, issue) and _diagnoses(f, issue)) for issue in case.issues)
+               for f in answer.get("findings", []))

@@ -86,3 +86,14 @@ def test_answers_leave_out_low_findings_unless_the_hint_points_at_them() -> None
     assert [f["issue"] for f in answer_from([low, high], "")["findings"]] == ["age has 3 negative values"]
     hinted = answer_from([low, high], "Check the license.")["findings"]
     assert [f["issue"] for f in hinted] == ["no license found", "age has 3 negative values"]
+
+
+def test_unmatched_counts_findings_that_point_at_no_hidden_issue() -> None:
+    from evals.scorer import unmatched
+
+    case = Case.load(CASES / "sentinel-ozone")
+    hit = {"issue": "Ozone uses -999 for missing values", "evidence": ["-999"], "file": "airquality.csv",
+           "type": "missing_values", "description": "a placeholder"}
+    noise = {"issue": "column 'Month' is constant", "evidence": ["Month"], "file": "airquality.csv", "type": "other",
+             "description": "a constant column"}
+    assert unmatched({"findings": [hit, noise, noise]}, case) == 2
