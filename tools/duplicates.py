@@ -15,12 +15,12 @@ from copilot.data.profile import TableProfile
 from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import DropRows, Finding, ProposedChange, ToolResult
-from tools.embeddings import default_embedder
+from tools.embeddings import LexicalEmbedder, default_embedder, static_embedder
 from tools.evidence import quote, row_fields, row_namer
 from tools.minhash import MinHashConfig, UnionFind, near_duplicates
 from tools.operations import preview_table_change
 from tools.textnorm import row_keys
-from tools.vectorstore import VectorIndex, collection_name
+from tools.vectorstore import VectorIndex, collection_name, pairs_above
 
 Keep = Literal["first", "longest", "most_complete", "best_label"]
 _FINDINGS_PER_TABLE = 30
@@ -58,6 +58,9 @@ class DuplicatesArgs(BaseModel):
 Method = Literal["exact", "near", "semantic"]
 _SEMANTIC_MAX_ROWS = 1_000_000
 _SEMANTIC_NEIGHBOURS = 5
+_TWO_STAGE_MIN_ROWS = 2_000  # smaller tables: the transformer embeds every row (seconds), as before
+_FIRST_STAGE_DIMS = 128
+_FIRST_STAGE_THRESHOLD = 0.75  # kept 0.996 of the transformer's pairs on 10k texts (benchmarks/semantic_dedup.py)
 
 
 @dataclass
@@ -97,11 +100,29 @@ class TextSource:
     cache_dir: Path | None
     label: str  # names the cache: table and column
 
-    def semantic_pairs(self, threshold: float, progress) -> dict[tuple[int, int], float]:
+    def semantic_pairs(self, threshold: float, progress, two_stage: bool | None = None
+                       ) -> dict[tuple[int, int], float]:
+        """Pairs of rows whose texts' embeddings have cosine ≥ threshold. From _TWO_STAGE_MIN_ROWS rows (or when
+        `two_stage`), the transformer embeds only rows that static vectors put near another row."""
         embedder = default_embedder()
         texts = self.texts.tolist()
         content = int(pd.util.hash_pandas_object(self.texts, index=False).sum())
         index = VectorIndex(collection_name(self.label, embedder.name, content, len(texts)), self.cache_dir)
+        use_two = two_stage if two_stage is not None else len(texts) >= _TWO_STAGE_MIN_ROWS
+        first = static_embedder() if use_two and not isinstance(embedder, LexicalEmbedder) else None
+        if first is None:
+            return self._every_row_pairs(texts, embedder, index, threshold, progress)
+        rows, pairs = first_stage_candidates(texts, first, lambda f: progress(0.3 * f))
+        vectors = index.vectors(rows, texts, embedder, lambda f: progress(0.3 + 0.7 * f))
+        position = np.full(len(texts), -1)
+        position[rows] = np.arange(len(rows))
+        sims = (vectors[position[pairs[:, 0]]] * vectors[position[pairs[:, 1]]]).sum(axis=1) if len(pairs) else []
+        return {(int(a), int(b)): float(sim) for (a, b), sim in zip(pairs.tolist(), np.asarray(sims).tolist(),
+                                                                    strict=True) if sim >= threshold}
+
+    def _every_row_pairs(self, texts: list[str], embedder, index: VectorIndex, threshold: float, progress
+                         ) -> dict[tuple[int, int], float]:
+        """The transformer embeds every row; each row's nearest neighbours come from the chromadb index."""
         vectors = index.fill(texts, embedder, lambda f: progress(0.6 * f))
         ids, sims = index.neighbours(vectors, _SEMANTIC_NEIGHBOURS + 1, lambda f: progress(0.6 + 0.4 * f))
         pairs: dict[tuple[int, int], float] = {}
@@ -110,6 +131,27 @@ class TextSource:
                 if b != a and sim >= threshold and texts[a].strip() and texts[b].strip():
                     pairs[(min(a, b), max(a, b))] = sim
         return pairs
+
+
+def first_stage_candidates(texts: list[str], first, progress=lambda f: None) -> tuple[np.ndarray, np.ndarray]:
+    """(rows to embed with the transformer, candidate pairs i < j): static vectors of every non-blank text,
+    centred and reduced to _FIRST_STAGE_DIMS by PCA (fitted on up to 20,000 rows), then every pair with
+    cosine ≥ _FIRST_STAGE_THRESHOLD by exact blocked search."""
+    nonblank = np.flatnonzero([bool(t.strip()) for t in texts])
+    if len(nonblank) < 2:
+        return nonblank[:0], np.empty((0, 2), np.int64)
+    vectors = np.concatenate([first.embed([texts[i] for i in nonblank[lo:lo + 20_000]])
+                              for lo in range(0, len(nonblank), 20_000)])
+    progress(0.5)
+    sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), 20_000), replace=False)]
+    mean = sample.mean(axis=0)
+    _, _, components = np.linalg.svd(sample - mean, full_matrices=False)
+    reduced = (vectors - mean) @ components[:_FIRST_STAGE_DIMS].T
+    reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
+    pairs, _ = pairs_above(reduced.astype(np.float32), _FIRST_STAGE_THRESHOLD,
+                           progress=lambda f: progress(0.5 + 0.5 * f))
+    pairs = nonblank[pairs]
+    return np.unique(pairs), pairs
 
 
 def _semantic_on(args: DuplicatesArgs, rows: int) -> bool:

@@ -47,20 +47,35 @@ class VectorIndex:
 
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         for lo in range(0, len(ids), self._batch):
-            self.collection.add(ids=[str(i) for i in ids[lo:lo + self._batch]], embeddings=vectors[lo:lo + self._batch])
+            self.collection.upsert(ids=[str(i) for i in ids[lo:lo + self._batch]],
+                                   embeddings=vectors[lo:lo + self._batch])
 
     def fill(self, texts: Sequence[str], embedder: Embedder, progress: Progress = lambda f: None) -> np.ndarray:
-        """Embed `texts` (ids 0..n-1) and add them unless the collection already holds them; return vectors."""
-        vectors = np.empty((len(texts), 0), np.float32)
-        parts = []
-        for lo in range(0, len(texts), _EMBED_BATCH):
-            parts.append(embedder.embed(texts[lo:lo + _EMBED_BATCH]))
-            progress(0.5 * min(1.0, (lo + _EMBED_BATCH) / len(texts)))
-        vectors = np.concatenate(parts) if parts else vectors
-        if len(self) != len(texts):  # a cached collection of this exact content is reused
-            self.add(list(range(len(texts))), vectors)
-        progress(0.6)
-        return vectors
+        """Vectors of `texts` (ids 0..n-1): read back where the collection holds them, embedded and added
+        otherwise."""
+        return self.vectors(range(len(texts)), texts, embedder, progress)
+
+    def vectors(self, ids: Sequence[int], texts: Sequence[str], embedder: Embedder,
+                progress: Progress = lambda f: None) -> np.ndarray:
+        """Vectors of texts[i] for i in `ids`: those the collection holds are read back, the others are
+        embedded and added (so a second run on the same content embeds nothing)."""
+        ids = [int(i) for i in ids]
+        held: dict[int, np.ndarray] = {}
+        if len(self):
+            for lo in range(0, len(ids), self._batch):
+                got = self.collection.get(ids=[str(i) for i in ids[lo:lo + self._batch]], include=["embeddings"])
+                held.update((int(i), np.asarray(e, np.float32)) for i, e in zip(got["ids"], got["embeddings"],
+                                                                             strict=True))
+        missing = [i for i in ids if i not in held]
+        for lo in range(0, len(missing), _EMBED_BATCH):
+            part = missing[lo:lo + _EMBED_BATCH]
+            vectors = embedder.embed([texts[i] for i in part])
+            self.add(part, vectors)
+            held.update(zip(part, vectors, strict=True))
+            progress(min(1.0, (lo + _EMBED_BATCH) / len(missing)))
+        progress(1.0)
+        dim = next(iter(held.values())).shape[0] if held else 0
+        return np.stack([held[i] for i in ids]) if ids else np.zeros((0, dim), np.float32)
 
     def neighbours(self, vectors: np.ndarray, k: int, progress: Progress = lambda f: None
                    ) -> tuple[np.ndarray, np.ndarray]:
@@ -75,3 +90,24 @@ class VectorIndex:
             sims[lo:lo + self._batch] = 1.0 - np.array(found["distances"], dtype=np.float32)
             progress(min(1.0, (lo + self._batch) / len(vectors)))
         return ids, sims
+
+
+def pairs_above(vectors: np.ndarray, threshold: float, block: int = 1024,
+                progress: Progress = lambda f: None) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i < j) of L2-normalised rows with cosine ≥ threshold, exactly, by blocked matrix products
+    in numpy (BLAS): (pairs k × 2, their similarities). For a batch all-pairs question this beats querying
+    an index row by row (chromadb answers ~2,000 queries a second here); memory is one block × n scores."""
+    n = len(vectors)
+    found, sims = [], []
+    for lo in range(0, n, block):
+        scores = vectors[lo:lo + block] @ vectors[lo:].T  # only pairs with j ≥ lo: each pair once
+        rows, cols = np.nonzero(scores >= threshold)
+        cols += lo
+        keep = cols > rows + lo
+        found.append(np.stack([rows[keep] + lo, cols[keep]], axis=1))
+        sims.append(scores[rows[keep], cols[keep] - lo])
+        progress(min(1.0, (lo + block) / max(n, 1)))
+    if not found:
+        return np.empty((0, 2), np.int64), np.empty(0, np.float32)
+    return np.concatenate(found), np.concatenate(sims)
+

@@ -273,3 +273,30 @@ def test_coincidental_identical_rows_are_reported_not_proposed_for_removal(tmp_p
                        tool.parse_args({"text_column": "comment"}))
     # Stock phrases of two or three words are no near-duplicate documents (were 4 groups over 294 rows).
     assert not [f for f in as_text.findings if "near-duplicate" in f.issue] and not as_text.proposed_changes
+
+
+def test_two_stage_semantic_pairs_find_what_embedding_every_row_finds(tmp_path: Path, reviews: pd.DataFrame,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Static word-piece vectors pick the candidates, the transformer judges only their rows: on 300 reviews
+    with reworded copies it reports every pair that embedding every row reports, embeds a fraction of the
+    rows, and a second run reads the cached vectors back."""
+    from tools.duplicates import TextSource, first_stage_candidates
+    from tools.embeddings import static_embedder
+    from tools.vectorstore import pairs_above
+
+    monkeypatch.setenv("COPILOT_EMBEDDER", "sentence")
+    if static_embedder() is None:
+        pytest.skip("the sentence model's package is not installed")
+    texts = reviews.review.head(300).tolist()
+    texts += [texts[4].replace(" the ", " this ", 1), _edit_words(texts[9], 0.03, seed=1), texts[20] + " Really.", ""]
+    source = TextSource(pd.Series(texts), tmp_path, "t:review")
+    every = source.semantic_pairs(0.95, lambda f: None, two_stage=False)
+    two = source.semantic_pairs(0.95, lambda f: None, two_stage=True)
+    assert {(4, 300), (9, 301), (20, 302)} <= set(every)
+    assert set(every) <= set(two) and all(s >= 0.95 for s in two.values())
+    rows, _ = first_stage_candidates(texts, static_embedder())
+    assert len(rows) < len(texts) / 2 and 303 not in rows  # a blank text is never a candidate
+    assert source.semantic_pairs(0.95, lambda f: None, two_stage=True) == two  # from the cache
+    unit = np.eye(4, dtype=np.float32)[[0, 0, 1, 2, 2, 2]]
+    found, sims = pairs_above(unit, 0.9, block=2)  # blocks do not lose or repeat pairs
+    assert sorted(map(tuple, found.tolist())) == [(0, 1), (3, 4), (3, 5), (4, 5)] and np.allclose(sims, 1)
