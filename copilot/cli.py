@@ -16,7 +16,7 @@ from copilot.data.dataset import Dataset, load_dataset
 from copilot.errors import CopilotError, UsageError
 from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover, workspace_previews
-from copilot.planner import RulePlanner
+from copilot.planner import RulePlanner, slow_step_notes
 from copilot.quoting import markup_safe as escape
 from copilot.render import (
     TerminalEvents,
@@ -216,6 +216,7 @@ def plan(data: DataArg, goal: GoalArg, label: LabelOpt = None, text: TextOpt = N
         from copilot.llm_planner import LLMPlanner
 
         the_plan, _usage = LLMPlanner(llm, settings).plan(goal, profile, overrides)
+    the_plan.notes += slow_step_notes(the_plan, profile, REGISTRY, None)
     if json_out:
         typer.echo(the_plan.model_dump_json(indent=2))
     else:

@@ -26,7 +26,7 @@ from copilot.events import SessionEvents
 from copilot.gate import Decision, Policy, effective_operation
 from copilot.llm_planner import LLMPlanner
 from copilot.plan import Plan, Step
-from copilot.planner import RulePlanner
+from copilot.planner import RulePlanner, slow_step_notes
 from copilot.settings import Settings
 from copilot.worker import narrate
 from copilot.workspace import Workspace
@@ -120,6 +120,7 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
             plan = RulePlanner(context.registry).plan(state["goal"], profile, state.get("overrides"))
         if not plan.focus:
             plan.focus = focus_from_goal(state["goal"], profile)
+        plan.notes += slow_step_notes(plan, profile, context.registry, state.get("sample"))
         sampled = [t for t in context.tool_context(state.get("sample")).dataset.tables.values() if t.sampled_from]
         if sampled:
             plan.notes.append(f"A first look at a random sample of {state['sample']:,} rows of "

@@ -157,3 +157,17 @@ def _primary_table(profile: DatasetProfile) -> TableProfile | None:
         return None
     train = [t for t in profile.tables if t.split == "train"]
     return train[0] if train else max(profile.tables, key=lambda t: t.rows)
+
+
+_MANY_TEXTS = 2000  # about a minute of sentence-model time per step on 2 CPU cores
+
+
+def slow_step_notes(plan: Plan, profile: DatasetProfile, registry: ToolRegistry, sample: int | None) -> list[str]:
+    """Say before the run which steps will take minutes: those that embed many texts with a sentence model."""
+    texts = sum(t.rows for t in profile.tables if t.text_candidates)
+    slow = [s for s in plan.steps if s.tool in registry and registry.get(s.tool).embeds_text]
+    if texts < _MANY_TEXTS or not slow:
+        return []
+    hint = "" if sample else " (`--sample N` gives a first look sooner)"
+    return [f"{', '.join(f'{s.id} {s.tool}' for s in slow)} run a sentence model over {texts:,} texts: expect "
+            f"minutes on a CPU{hint}."]

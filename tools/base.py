@@ -82,6 +82,7 @@ class Tool(ABC):
     description: ClassVar[str]
     Args: ClassVar[type[BaseModel]]
     in_audit: ClassVar[bool] = False  # run by the planner's "audit / what's wrong" goal
+    embeds_text: ClassVar[bool] = False  # runs a sentence model over text columns: minutes on a CPU for big tables
 
     def applies(self, profile: DatasetProfile) -> bool:
         """Whether this tool has anything to look at in a dataset of this shape."""

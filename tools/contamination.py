@@ -83,6 +83,7 @@ class ContaminationTool(Tool):
         "direction: whether a training file contains this (evaluation) dataset.")
     Args = ContaminationArgs
     in_audit = True
+    embeds_text = True
 
     def applies(self, profile) -> bool:
         return any(t.text_candidates for t in profile.tables)

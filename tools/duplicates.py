@@ -326,6 +326,7 @@ class DuplicatesTool(Tool):
         "(keep: first, longest, most_complete or best_label).")
     Args = DuplicatesArgs
     in_audit = True
+    embeds_text = True
 
     def run(self, ctx: ToolContext, args: DuplicatesArgs) -> ToolResult:
         findings: list[Finding] = []

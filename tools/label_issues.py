@@ -168,6 +168,7 @@ class LabelIssuesTool(Tool):
         "classes under 5% of rows or a card that claims balance the data lacks.")
     Args = LabelIssuesArgs
     in_audit = True
+    embeds_text = True
 
     def applies(self, profile) -> bool:
         """In an audit, only where the target is credible and holds classes: judging a guessed column, or a

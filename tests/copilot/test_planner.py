@@ -136,3 +136,19 @@ def test_help_names_every_installed_check(profile) -> None:
     help_text = RulePlanner().plan("bake a cake", profile).notes[0]
     for example in ("find PII", "check values", "check the foreign keys"):
         assert example in help_text
+
+
+def test_steps_that_take_minutes_are_announced(tmp_path) -> None:
+    from copilot.planner import slow_step_notes
+    from tools.base import ToolContext
+
+    words = ["good", "bad", "late", "fresh", "broken", "cheap", "lovely", "awful", "quick", "slow"]
+    for rows, expected in ((3000, True), (300, False)):
+        texts = [" ".join(words[(i * k) % 10] for k in range(1, 13)) + f" order {i}" for i in range(rows)]
+        pd.DataFrame({"review": texts, "stars": [i % 5 for i in range(rows)]}).to_csv(tmp_path / "r.csv", index=False)
+        profile = ToolContext(load_dataset(tmp_path / "r.csv")).profile
+        plan = RulePlanner().plan("what's wrong with this dataset?", profile)
+        notes = slow_step_notes(plan, profile, REGISTRY, None)
+        assert bool(notes) == expected, notes
+        if expected:
+            assert "duplicates" in notes[0] and "3,000 texts" in notes[0] and "--sample" in notes[0]
