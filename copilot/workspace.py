@@ -248,7 +248,7 @@ class Workspace:
             df = pd.read_parquet(self.objects / f"{entry.object}.parquet")
             df.index.name = ROW_ID
             tables[name] = Table(name, df, entry.format, entry.encoding, entry.delimiter, entry.has_header,
-                                 list(entry.notes), HeaderRepair(**entry.header) if entry.header else None)
+                                 notes=list(entry.notes), header=HeaderRepair(**entry.header) if entry.header else None)
         documents = {name: (self.objects / f"{sha}.txt").read_text(encoding="utf-8")
                      for name, sha in version.documents.items()}
         problems = [LoadProblem(**p) for p in version.problems]

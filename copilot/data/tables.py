@@ -58,8 +58,8 @@ class Table:
     delimiter: str | None = None
     has_header: bool = True
     notes: list[str] = field(default_factory=list)
-    sampled_from: int | None = None  # rows of the whole table, when this holds a sample of them
     header: HeaderRepair | None = None  # set when the header's names had to be repaired
+    sampled_from: int | None = None  # rows of the whole table, when this holds a sample of them
 
     @property
     def columns(self) -> list[str]:
