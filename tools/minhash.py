@@ -89,7 +89,7 @@ def _word_bytes(text: str) -> bytes:
     """UTF-8 of NFKC(text).casefold() with every non-word character a space (as many spaces as its bytes)."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate (from undecodable bytes) is a non-word
     if data.isascii():
         return data.translate(_FOLD)
     raw = np.frombuffer(data, np.uint8)
@@ -97,7 +97,7 @@ def _word_bytes(text: str) -> bytes:
     distinct, inverse = np.unique(cp, return_inverse=True)
     chars = [chr(c) for c in distinct.tolist()]
     if any(c.casefold() != c for c in chars):  # a non-ASCII character folds: fold the whole text in Python
-        data = text.casefold().encode("utf-8")
+        data = text.casefold().encode("utf-8", "surrogatepass")
         raw = np.frombuffer(data, np.uint8)
         lead, width, cp = _utf8_chars(raw)
         distinct, inverse = np.unique(cp, return_inverse=True)

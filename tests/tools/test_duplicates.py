@@ -212,7 +212,7 @@ def test_word_tokens_are_regex_words_of_the_normalised_text() -> None:
     from tools.minhash import _SEPARATOR, word_token_hashes
 
     rng = random.Random(0)
-    alphabet = "ab Z_9 ,.;’—\u00a0\u2003é\u0301ßİ\x1c\x1f\t\n日本🙂ﬁ①²ΣςÉ" + "longerwordthaneightbytes "
+    alphabet = "ab Z_9 ,.;’—\u00a0\u2003é\u0301ßİ\x1c\x1f\t\n日本🙂ﬁ①²ΣςÉ\udcff" + "longerwordthaneightbytes "
     seen: dict[int, str] = {}
     for _ in range(400):
         docs = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60))) for _ in range(rng.randrange(1, 6))]
