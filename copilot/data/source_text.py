@@ -9,7 +9,6 @@ A binary table (Parquet) has no text: its CSV rendering stands in, the way a rev
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 
 from copilot.data.dataset import Dataset
 from copilot.data.decoding import decode_bytes
+from copilot.data.tables import delimited_records
 from copilot.errors import DataError
 
 _TEXT_FORMATS = {"csv", "tsv", "json", "jsonl"}
@@ -73,7 +73,11 @@ class SourceText:
             return []
         lines = _LINE_BREAK.split(text)  # the breaks csv counts lines by; str.splitlines knows more
         if table.format in ("csv", "tsv") and self._path(name) is not None:
-            starts = _delimited_record_starts(text, table.delimiter or ",")[1 if table.has_header else 0:]
+            try:
+                starts = [first for first, _last, _row in delimited_records(text, table.delimiter or ",")]
+            except csv.Error:
+                return []
+            starts = starts[1 if table.has_header else 0:]
         elif table.format == "jsonl":
             starts = [i + 1 for i, line in enumerate(lines) if line.strip()]
         elif table.format not in _TEXT_FORMATS:  # the CSV rendering: a header line, then one line a row
@@ -81,20 +85,6 @@ class SourceText:
         else:
             return []  # a JSON document: records are not lines
         return [(n, lines[n - 1]) for n in starts if n - 1 < len(lines)]
-
-
-def _delimited_record_starts(text: str, delimiter: str) -> list[int]:
-    """The line each record starts on, as the table reader counts records: a blank line is no record."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    starts, end = [], 0
-    try:
-        for row in reader:
-            if row and (len(row) > 1 or row[0].strip()):
-                starts.append(end + 1)
-            end = reader.line_num
-    except csv.Error:
-        return []
-    return starts
 
 
 def cell_as_written(value: object) -> str | None:

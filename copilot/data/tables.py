@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,17 +137,34 @@ def _check_ragged(rows: list[tuple[int, list[str]]], path: Path) -> None:
                     file=path, fix="fix the quoting or delimiter on those lines, or remove them")
 
 
-def read_delimited(path: Path, text: str, encoding: str) -> Table:
-    delimiter = _sniff_delimiter(text[:65536], path.suffix.lower())
+class MalformedRecord(csv.Error):
+    """csv's error, with the line it was reading."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def delimited_records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, fields) of each record, as every reader of a delimited file must count them:
+    a row of delimiters only (",,") is a row of missing values; only a blank line is no row."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # keeps quoted line breaks
-    records: list[tuple[int, list[str]]] = []
+    end = 0
     try:
         for row in reader:
-            # A row of delimiters only (",,") is a row of missing values; only a blank line is no row.
             if row and (len(row) > 1 or row[0].strip()):
-                records.append((reader.line_num, row))
+                yield end + 1, reader.line_num, row
+            end = reader.line_num
     except csv.Error as exc:
-        raise DataError(f"malformed CSV near line {reader.line_num}: {exc}", file=path,
+        raise MalformedRecord(reader.line_num, str(exc)) from exc
+
+
+def read_delimited(path: Path, text: str, encoding: str) -> Table:
+    delimiter = _sniff_delimiter(text[:65536], path.suffix.lower())
+    try:
+        records = [(last, row) for _first, last, row in delimited_records(text, delimiter)]
+    except MalformedRecord as exc:
+        raise DataError(f"malformed CSV near line {exc.line}: {exc}", file=path,
                         fix="check for an unclosed quote") from exc
     if not records or not any(cell.strip() for _, row in records for cell in row):
         raise DataError("empty file", file=path, fix="check that the export finished writing")
