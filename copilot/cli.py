@@ -92,19 +92,12 @@ def _outcome_json(outcome: Outcome) -> str:
                        "waiting": [c.model_dump(mode="json") for c in outcome.waiting]}, indent=2, default=str)
 
 
-def _check_report_name(path: Path | None) -> None:
-    """Refuse a report path before the run (and before a workspace is made), not after minutes of work."""
-    from copilot.report import REPORT_FORMATS
-
-    if path is not None and path.suffix.lower() not in REPORT_FORMATS:
-        raise UsageError(f"cannot write a report as '{path.suffix or path.name}'", file=path,
-                         fix="name it .html or .md")
-
-
-def _check_report(path: Path | None, ws: Workspace) -> None:
-    _check_report_name(path)
+def _check_report(path: Path | None) -> None:
+    """Refuse a report name before the run (and before a workspace is made), not after minutes of work."""
     if path is not None:
-        ws.refuse_overlap(path, "report")
+        from copilot.report import report_format  # imported here: it pulls in LangGraph
+
+        report_format(path)
 
 
 def _finish(console: Console, outcome: Outcome, json_mode: bool, ws: Workspace, report: Path | None = None) -> None:
@@ -165,9 +158,10 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
     console = _console(json_out)
     policy = _policy(approve)  # a bad policy file is refused before a workspace is made
     settings = _settings(console, model, base_url)
-    _check_report_name(report)
+    _check_report(report)
     ws = Workspace.open(data, workspace, encoding, wait, check=lambda dataset: _overrides(dataset, label, text))
-    _check_report(report, ws)
+    if report is not None:
+        ws.refuse_overlap(report, "report")
     overrides = {"label_column": label, "text_column": text}
     session = _session(ws, policy, console, settings)
     try:
@@ -187,8 +181,10 @@ def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use
     """Continue the last session of a workspace, e.g. after it stopped at the approval gate."""
     console = _console(json_out)
     policy = _policy(approve or "ask")
+    _check_report(report)
     ws = _resolve_workspace(data, workspace, wait)
-    _check_report(report, ws)
+    if report is not None:
+        ws.refuse_overlap(report, "report")
     session = _session(ws, policy, console, _settings(console, model, base_url))
     try:
         outcome = session.resume()

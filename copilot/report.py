@@ -192,12 +192,18 @@ def render_report(report: AuditReport, fmt: str = "html", standalone: bool = Tru
     return _environment().get_template(template).render(r=report, standalone=standalone)
 
 
-def write_report(path: Path, outcome: Outcome, workspace: Workspace) -> Path:
-    """Write the page atomically; the format follows the file's suffix."""
+def report_format(path: Path) -> str:
+    """'html' or 'md', from the file's suffix; anything else is refused."""
     fmt = REPORT_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise UsageError(f"cannot write a report as '{path.suffix or path.name}'", file=path,
                          fix="name it .html or .md")
+    return fmt
+
+
+def write_report(path: Path, outcome: Outcome, workspace: Workspace) -> Path:
+    """Write the page atomically; the format follows the file's suffix."""
+    fmt = report_format(path)
     workspace.refuse_overlap(path, "report")
     atomic_write_text(path, render_report(build_report(outcome, workspace), fmt))
     return path
