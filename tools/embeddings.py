@@ -122,17 +122,9 @@ class StaticEmbedder:
         return _normalise(np.asarray(counts @ self._table, dtype=np.float32))
 
 
-@lru_cache(maxsize=1)
-def _static() -> Embedder | None:
-    try:
-        return StaticEmbedder()
-    except ImportError:
-        return None
-
-
 def static_embedder() -> Embedder | None:
     """The first-stage embedder when the sentence model's package is installed, unless COPILOT_EMBEDDER=lexical."""
-    return None if os.environ.get("COPILOT_EMBEDDER", "auto").lower() == "lexical" else _static()
+    return _optional(StaticEmbedder)
 
 
 class MultilingualEmbedder:
@@ -153,17 +145,22 @@ class MultilingualEmbedder:
                                      dtype=np.float32).reshape(len(texts), -1))
 
 
-@lru_cache(maxsize=1)
-def _multilingual() -> Embedder | None:
+@lru_cache(maxsize=4)
+def _installed(model: type) -> Embedder | None:
+    """One instance of an optional model, or None when its package is not installed."""
     try:
-        return MultilingualEmbedder()
+        return model()
     except ImportError:
         return None
 
 
+def _optional(model: type) -> Embedder | None:
+    return None if os.environ.get("COPILOT_EMBEDDER", "auto").lower() == "lexical" else _installed(model)
+
+
 def multilingual_embedder() -> Embedder | None:
     """The multilingual model when installed (the `[semantic]` extra), unless COPILOT_EMBEDDER=lexical."""
-    return None if os.environ.get("COPILOT_EMBEDDER", "auto").lower() == "lexical" else _multilingual()
+    return _optional(MultilingualEmbedder)
 
 
 @lru_cache(maxsize=2)
