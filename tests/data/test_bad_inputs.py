@@ -206,14 +206,20 @@ def _snapshot(folder: Path, tree_hash) -> tuple[list[str], dict[str, str]]:
     return names, hashes
 
 
-@pytest.mark.parametrize("kind", list(REFUSED))
-def test_bad_input_is_refused_with_one_line(cli, tmp_path: Path, tree_hash, kind: str) -> None:
-    case = REFUSED[kind]
+def _run(cli, tmp_path: Path, tree_hash, case: Case):
+    """Make the case's input in its own folder, snapshot it, and run the CLI on it (a workspace outside)."""
     folder = tmp_path / "in"
     folder.mkdir()
     data = case.make(folder)
     before = _snapshot(folder, tree_hash)
     result = cli("run", data, case.goal, "--approve", "none", "--workspace", tmp_path / "ws", *case.args)
+    return folder, before, data, result
+
+
+@pytest.mark.parametrize("kind", list(REFUSED))
+def test_bad_input_is_refused_with_one_line(cli, tmp_path: Path, tree_hash, kind: str) -> None:
+    case = REFUSED[kind]
+    folder, before, data, result = _run(cli, tmp_path, tree_hash, case)
     assert result.code == case.code, result.out + result.err
     assert "Traceback" not in result.out + result.err
     lines = result.err.strip().splitlines()
@@ -229,11 +235,7 @@ def test_bad_input_is_refused_with_one_line(cli, tmp_path: Path, tree_hash, kind
 @pytest.mark.parametrize("kind", list(READ))
 def test_odd_but_readable_input_runs_and_says_what_was_odd(cli, tmp_path: Path, tree_hash, kind: str) -> None:
     case = READ[kind]
-    folder = tmp_path / "in"
-    folder.mkdir()
-    data = case.make(folder)
-    before = _snapshot(folder, tree_hash)
-    result = cli("run", data, case.goal, "--approve", "none", "--workspace", tmp_path / "ws", *case.args)
+    folder, before, _data, result = _run(cli, tmp_path, tree_hash, case)
     output = result.out + result.err
     assert result.code == case.code, output
     assert "Traceback" not in output and "Error:" not in output and "failed" not in output, output
