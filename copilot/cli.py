@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -52,6 +53,16 @@ BaseUrlOpt = Annotated[str | None, typer.Option(
     "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env COPILOT_BASE_URL).")]
 WaitOpt = Annotated[float, typer.Option(
     "--wait", min=0, help="Seconds to wait for another copilot using the same workspace (default: fail at once).")]
+class EngineChoice(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+EngineOpt = Annotated[EngineChoice | None, typer.Option(
+    "--engine",
+    help="Where a corpus of shards (a folder of Parquet / JSONL files over 1 GiB) is streamed: 'local' (this "
+         "process, the default) or 'ray' (RAY_ADDRESS, or a local Ray started for the run; `pip install "
+         "curation-copilot[scale]`). Also COPILOT_ENGINE.")]
 ReportOpt = Annotated[Path | None, typer.Option(
     "--report", help="Also write the audit as one self-contained page to share: audit.html or audit.md.")]
 ApproveOpt = Annotated[str | None, typer.Option(
@@ -131,8 +142,8 @@ def _paused(console: Console, session: Session, ws: Workspace) -> NoReturn:
     os._exit(130)
 
 
-def _settings(console: Console, model: str | None, base_url: str | None) -> Settings:
-    settings = Settings().with_overrides(model, base_url)
+def _settings(console: Console, model: str | None, base_url: str | None, engine: str | None = None) -> Settings:
+    settings = Settings().with_overrides(model, base_url, engine)
     if not settings.llm_configured:
         console.print(f"[dim]{settings.describe()}.[/]")  # said once, plainly
     return settings
@@ -153,11 +164,12 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
         model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0, report: ReportOpt = None,
         sample: Annotated[int | None, typer.Option(
             "--sample", min=10, help="A first look at a big file: audit a random sample of N rows per table (row ids "
-                                     "kept, so approved changes apply to the whole data).")] = None) -> None:
+                                     "kept, so approved changes apply to the whole data).")] = None,
+        engine: EngineOpt = None) -> None:
     """Plan and run GOAL on DATA; each proposed change waits for approval."""
     console = _console(json_out)
     policy = _policy(approve)  # a bad policy file is refused before a workspace is made
-    settings = _settings(console, model, base_url)
+    settings = _settings(console, model, base_url, engine)
     _check_report(report)
     ws = Workspace.open(data, workspace, encoding, wait, check=lambda dataset: _overrides(dataset, label, text))
     if report is not None:
@@ -177,7 +189,7 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
 def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
            workspace: WorkspaceOpt = None, approve: ApproveOpt = None, json_out: JsonOpt = False,
            model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0,
-           report: ReportOpt = None) -> None:
+           report: ReportOpt = None, engine: EngineOpt = None) -> None:
     """Continue the last session of a workspace, e.g. after it stopped at the approval gate."""
     console = _console(json_out)
     policy = _policy(approve or "ask")
@@ -185,7 +197,7 @@ def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use
     ws = _resolve_workspace(data, workspace, wait)
     if report is not None:
         ws.refuse_overlap(report, "report")
-    session = _session(ws, policy, console, _settings(console, model, base_url))
+    session = _session(ws, policy, console, _settings(console, model, base_url, engine))
     try:
         outcome = session.resume()
     except KeyboardInterrupt:

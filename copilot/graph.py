@@ -26,7 +26,7 @@ from copilot.events import SessionEvents
 from copilot.gate import Decision, Policy, effective_operation
 from copilot.llm_planner import LLMPlanner
 from copilot.plan import Plan, Step
-from copilot.planner import RulePlanner, slow_step_notes
+from copilot.planner import RulePlanner, corpus_notes, slow_step_notes
 from copilot.settings import Settings
 from copilot.worker import narrate
 from copilot.workspace import Workspace
@@ -78,6 +78,7 @@ class SessionContext:
             dataset = self.workspace.load()
             self._loaded = (key, ToolContext(dataset.sample(sample) if sample else dataset,
                                              cache_dir=self.workspace.cache_dir, llm=self.llm,
+                                             engine=self.settings.engine,
                                              history=self.workspace.log(), source_root=inputs[0] if inputs else None))
         return self._loaded[1]
 
@@ -120,8 +121,11 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
             plan = RulePlanner(context.registry).plan(state["goal"], profile, state.get("overrides"))
         if not plan.focus:
             plan.focus = focus_from_goal(state["goal"], profile)
-        plan.notes += slow_step_notes(plan, profile, context.registry, state.get("sample"))
-        sampled = [t for t in context.tool_context(state.get("sample")).dataset.tables.values() if t.sampled_from]
+        dataset = context.tool_context(state.get("sample")).dataset
+        corpora = [name for name, t in dataset.tables.items() if t.corpus is not None]
+        plan.notes += corpus_notes(dataset, context.settings.engine)
+        plan.notes += slow_step_notes(plan, profile, context.registry, state.get("sample"), corpora)
+        sampled = [t for t in dataset.tables.values() if t.sampled_from and t.corpus is None]
         if sampled:
             plan.notes.append(f"A first look at a random sample of {state['sample']:,} rows of "
                               + ", ".join(f"{t.name} ({t.sampled_from:,} rows)" for t in sampled)

@@ -8,9 +8,11 @@ Arguments are filled from the dataset profile by field name (label_column, text_
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from copilot.data.dataset import Dataset
 from copilot.data.profile import DatasetProfile, TableProfile
 from copilot.plan import Plan, Step
 from tools.base import REGISTRY, ToolRegistry
@@ -162,12 +164,35 @@ def _primary_table(profile: DatasetProfile) -> TableProfile | None:
 _MANY_TEXTS = 2000  # about a minute of sentence-model time per step on 2 CPU cores
 
 
-def slow_step_notes(plan: Plan, profile: DatasetProfile, registry: ToolRegistry, sample: int | None) -> list[str]:
-    """Say before the run which steps will take minutes: those that embed many texts with a sentence model."""
-    texts = sum(t.rows for t in profile.tables if t.text_candidates)
+def slow_step_notes(plan: Plan, profile: DatasetProfile, registry: ToolRegistry, sample: int | None,
+                    corpora: Collection[str] = ()) -> list[str]:
+    """Say before the run which steps will take minutes: those that embed many texts with a sentence model
+    (a corpus's rows are never embedded: see `corpus_notes`)."""
+    texts = sum(t.rows for t in profile.tables if t.text_candidates and t.name not in corpora)
     slow = [s for s in plan.steps if s.tool in registry and registry.get(s.tool).embeds_text]
     if texts < _MANY_TEXTS or not slow:
         return []
     hint = "" if sample else " (`--sample N` gives a first look sooner)"
     return [f"{', '.join(f'{s.id} {s.tool}' for s in slow)} run a sentence model over {texts:,} texts: expect "
             f"minutes on a CPU{hint}."]
+
+
+_CORPUS_ROWS_PER_SECOND = {"local": 8_000, "ray": 12_000}  # dedup of 60-word texts on 2 cores (benchmarks/corpus.py)
+
+
+def corpus_notes(dataset: Dataset, engine: str) -> list[str]:
+    """For each corpus of shards: its size, the engine, what streams and what reads a sample, and a time estimate."""
+    notes = []
+    for table in dataset.tables.values():
+        if table.corpus is None:
+            continue
+        seconds = table.corpus.rows / _CORPUS_ROWS_PER_SECOND.get(engine, 8_000)
+        notes.append(f"{table.name} is a corpus ({table.corpus.describe()}), too big to load: duplicates and "
+                     f"contamination stream every row on the {engine} engine (about {_duration(seconds)} for "
+                     f"duplicates); the other checks read a random sample of {len(table.df):,} rows.")
+    return notes
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min" if seconds < 5400 else \
+        f"{seconds / 3600:.1f} h"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -18,13 +20,16 @@ class Settings(BaseSettings):
     timeout: float = Field(default=60.0, gt=0, description="seconds for one model call")
     max_retries: int = Field(default=2, ge=0, le=10, description="retries on 429/5xx/timeouts, with backoff")
     max_revisions: int = Field(default=1, ge=0, le=5, description="times the plan may be revised from findings")
+    engine: Literal["local", "ray"] = Field(default="local", description="where tools stream a corpus of shards: "
+                                                                         "this process, or Ray (RAY_ADDRESS)")
 
     @property
     def llm_configured(self) -> bool:
         return bool(self.base_url or self.api_key)
 
-    def with_overrides(self, model: str | None = None, base_url: str | None = None) -> Settings:
-        updates = {k: v for k, v in {"model": model, "base_url": base_url}.items() if v}
+    def with_overrides(self, model: str | None = None, base_url: str | None = None,
+                       engine: str | None = None) -> Settings:
+        updates = {k: v for k, v in {"model": model, "base_url": base_url, "engine": engine}.items() if v}
         return self.model_copy(update=updates)
 
     def describe(self) -> str:

@@ -21,12 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pydantic import BaseModel, Field
 
 from copilot.atomic import append_line, atomic_write, atomic_write_bytes, atomic_write_text
 from copilot.data.dataset import Dataset, LoadProblem, inside, load_dataset
+from copilot.data.shards import Corpus, Shard, fingerprint
 from copilot.data.tables import ROW_ID, HeaderRepair, Table
 from copilot.errors import UsageError
 from copilot.lock import WorkspaceLock
@@ -34,6 +36,7 @@ from tools.contracts import DropRows, ProposedChange, SetValues, WriteFile
 from tools.operations import apply_to_table
 
 EXPORT_FORMATS = ("csv", "parquet", "jsonl")
+_WHOLE_HASH_BYTES = 256 << 20  # bigger input files are fingerprinted (size, first and last MiB), not read through
 
 
 def _now() -> str:
@@ -59,8 +62,21 @@ def _parquet_bytes(df: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
+class CorpusEntry(BaseModel):
+    """A table kept as its input shards: the version is the rows dropped from them and the values set."""
+
+    root: str
+    shards: list[dict[str, Any]]  # Shard fields: path, format, rows, offset
+    columns: list[str]
+    deleted: str | None = None  # object (.npy) of the dropped row ids, sorted
+    patch: str | None = None  # object (.json) of set values: column → row id → value
+
+    def objects(self) -> list[str]:
+        return ([f"{self.deleted}.npy"] if self.deleted else []) + ([f"{self.patch}.json"] if self.patch else [])
+
+
 class TableEntry(BaseModel):
-    object: str
+    object: str  # the table (Parquet); for a corpus, the sample of it the table checks read
     rows: int
     format: str
     encoding: str | None = None
@@ -68,6 +84,7 @@ class TableEntry(BaseModel):
     has_header: bool = True
     notes: list[str] = Field(default_factory=list)  # how the loader had to read it (nested values, a header)
     header: dict[str, Any] | None = None  # a repaired header (HeaderRepair), reported by file_checks
+    corpus: CorpusEntry | None = None  # set when the table is a corpus of shards read out of core
 
 
 class Version(BaseModel):
@@ -80,9 +97,16 @@ class Version(BaseModel):
     sources: dict[str, str] = Field(default_factory=dict, description="input file -> sha256, for v0000")
     change_id: str | None = None
 
+    def objects(self) -> list[str]:
+        """The object files this version needs."""
+        names = [f"{t.object}.parquet" for t in self.tables.values()]
+        names += [o for t in self.tables.values() if t.corpus for o in t.corpus.objects()]
+        return names + [f"{d}.txt" for d in self.documents.values()]
+
     @property
     def content_hash(self) -> str:
-        parts = sorted(f"{k}:{v.object}" for k, v in self.tables.items())
+        parts = sorted(f"{k}:{v.object}:{v.corpus.deleted if v.corpus else ''}:{v.corpus.patch if v.corpus else ''}"
+                       for k, v in self.tables.items())
         parts += sorted(f"{k}:{v}" for k, v in self.documents.items())
         return _sha256("\n".join(parts).encode())[:16]
 
@@ -96,8 +120,8 @@ def default_workspace_dir(data: Path) -> Path:
 def hash_inputs(data: Path) -> dict[str, str]:
     files = [data] if data.is_file() else sorted(
         p for p in data.rglob("*") if p.is_file() and ".copilot" not in p.parts and inside(p, data))
-    return {str(p.relative_to(data.parent if data.is_file() else data)): _sha256(p.read_bytes())
-            for p in files}
+    return {str(p.relative_to(data.parent if data.is_file() else data)):
+            fingerprint(p) if p.stat().st_size > _WHOLE_HASH_BYTES else _sha256(p.read_bytes()) for p in files}
 
 
 class Workspace:
@@ -207,8 +231,7 @@ class Workspace:
         moves = [e for e in events if e["event"] in ("create", "apply", "undo")]
         if moves and (not self.exists() or self.head_id != moves[-1]["to_version"]):
             self._set_head(moves[-1]["to_version"])
-        used = {f"{o}.parquet" for v in self.versions() for o in (t.object for t in v.tables.values())}
-        used |= {f"{o}.txt" for v in self.versions() for o in v.documents.values()}
+        used = {name for v in self.versions() for name in v.objects()}
         for folder in (self.root, self.objects, self.versions_dir):
             for tmp in folder.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
@@ -247,12 +270,32 @@ class Workspace:
         for name, entry in version.tables.items():
             df = pd.read_parquet(self.objects / f"{entry.object}.parquet")
             df.index.name = ROW_ID
+            corpus = self._corpus(entry.corpus) if entry.corpus else None
             tables[name] = Table(name, df, entry.format, entry.encoding, entry.delimiter, entry.has_header,
-                                 notes=list(entry.notes), header=HeaderRepair(**entry.header) if entry.header else None)
+                                 notes=list(entry.notes), header=HeaderRepair(**entry.header) if entry.header else None,
+                                 sampled_from=corpus.rows if corpus else None, corpus=corpus)
         documents = {name: (self.objects / f"{sha}.txt").read_text(encoding="utf-8")
                      for name, sha in version.documents.items()}
         problems = [LoadProblem(**p) for p in version.problems]
         return Dataset(root=self.root / "data", tables=tables, documents=documents, problems=problems)
+
+    def _corpus(self, entry: CorpusEntry) -> Corpus:
+        deleted = np.load(self.objects / f"{entry.deleted}.npy") if entry.deleted else np.empty(0, np.int64)
+        patch = {} if not entry.patch else {
+            column: {int(row): value for row, value in values.items()}
+            for column, values in json.loads((self.objects / f"{entry.patch}.json").read_text()).items()}
+        return Corpus(Path(entry.root), [Shard(**s) for s in entry.shards], entry.columns, deleted, patch)
+
+    def _corpus_entry(self, corpus: Corpus) -> CorpusEntry:
+        deleted = patch = None
+        if len(corpus.deleted):
+            buf = io.BytesIO()
+            np.save(buf, corpus.deleted.astype(np.int64))
+            deleted = self._put_object(buf.getvalue(), ".npy")
+        if corpus.patch:
+            patch = self._put_object(json.dumps(corpus.patch, sort_keys=True, default=str).encode(), ".json")
+        return CorpusEntry(root=str(corpus.root.resolve()), shards=[vars(s) for s in corpus.shards],
+                           columns=corpus.columns, deleted=deleted, patch=patch)
 
     def log(self) -> list[dict[str, Any]]:
         if not self.audit_path.exists():
@@ -282,8 +325,7 @@ class Workspace:
             found.append(f"HEAD is {head}, the audit log says {moves[-1] if moves else None}")
         elif head is not None and head in on_disk:
             version = self.version(head)
-            missing = [o for o in [f"{t.object}.parquet" for t in version.tables.values()]
-                       + [f"{d}.txt" for d in version.documents.values()] if not (self.objects / o).exists()]
+            missing = [o for o in version.objects() if not (self.objects / o).exists()]
             found += [f"HEAD {head} lacks object {o}" for o in missing]
         found += [f"temp file left: {t.name}" for t in self.root.rglob(".*.tmp")]
         return found
@@ -303,9 +345,11 @@ class Workspace:
     def _write_version(self, dataset: Dataset, parent: str | None, change_id: str | None,
                        sources: dict[str, str] | None = None) -> Version:
         tables = {
-            name: TableEntry(object=self._put_object(_parquet_bytes(t.df), ".parquet"), rows=len(t.df),
+            name: TableEntry(object=self._put_object(_parquet_bytes(t.df), ".parquet"),
+                             rows=t.corpus.rows if t.corpus else len(t.df),
                              format=t.format, encoding=t.encoding, delimiter=t.delimiter,
-                             has_header=t.has_header, notes=t.notes, header=vars(t.header) if t.header else None)
+                             has_header=t.has_header, notes=t.notes, header=vars(t.header) if t.header else None,
+                             corpus=self._corpus_entry(t.corpus) if t.corpus else None)
             for name, t in dataset.tables.items()
         }
         documents = {name: self._put_object(text.encode("utf-8"), ".txt")
@@ -361,6 +405,11 @@ class Workspace:
                 if isinstance(operation, SetValues) and operation.column not in table.columns:
                     raise UsageError(f"no column '{operation.column}'", file=table.name)
                 table.df = apply_to_table(table.df, operation)
+                if table.corpus is not None:  # the sample above, the deletion vector or patch here
+                    table.corpus = (table.corpus.without(operation.row_ids) if isinstance(operation, DropRows) else
+                                    table.corpus.with_values(operation.column,
+                                                             {u.row_id: u.value for u in operation.updates}))
+                    table.sampled_from = table.corpus.rows
             return self._commit(dataset, before, change.id, {
                 "event": "apply", "session": session, "change_id": change.id, "tool": change.tool,
                 "kind": operation.kind, "operation": operation.model_dump(), "rationale": change.rationale,
@@ -409,8 +458,13 @@ class Workspace:
         """target path -> ("table" | "document", name), after refusing anything that could lose data."""
         where = dest.resolve()
         self.refuse_overlap(dest)
-        targets = {(dest if single else dest / Path(name).with_suffix(f".{fmt}")): ("table", name)
-                   for name in dataset.tables}
+        targets: dict[Path, tuple[str, str]] = {}
+        for name, table in dataset.tables.items():
+            if table.corpus is None:
+                targets[dest if single else dest / Path(name).with_suffix(f".{fmt}")] = ("table", name)
+            else:  # shard by shard, each under its own path
+                targets.update({dest / _with_format(shard.path, fmt): ("shard", f"{name}\0{index}")
+                                for index, shard in enumerate(table.corpus.shards)})
         if not single:
             targets.update({dest / name: ("document", name) for name in dataset.documents})
         for target in targets:
@@ -430,10 +484,11 @@ class Workspace:
             dest = Path(dest)
             dataset = self.load()
             suffix = dest.suffix.lower().lstrip(".")
-            fmt = fmt or (suffix if suffix in EXPORT_FORMATS else "csv")
+            corpus = any(t.corpus is not None for t in dataset.tables.values())
+            fmt = fmt or (suffix if suffix in EXPORT_FORMATS else "parquet" if corpus else "csv")
             if fmt not in EXPORT_FORMATS:
                 raise UsageError(f"unknown export format '{fmt}'", fix="use csv, parquet or jsonl")
-            single = len(dataset.tables) == 1 and dest.suffix != ""
+            single = len(dataset.tables) == 1 and dest.suffix != "" and not corpus
             targets = self._export_targets(dest, dataset, fmt, single)
             existing = [t for t in targets if t.exists()]
             if existing and not force:
@@ -444,6 +499,12 @@ class Workspace:
             for target, (what, name) in targets.items():
                 if what == "document":
                     atomic_write_text(target, dataset.documents[name])
+                    continue
+                if what == "shard":
+                    table_name, index = name.split("\0")
+                    corpus = dataset.tables[table_name].corpus
+                    atomic_write(target, lambda tmp, c=corpus, i=int(index): _write_shard(c, i, tmp, fmt))
+                    written.append(target)
                     continue
                 df = dataset.tables[name].df.reset_index(drop=True)
                 if fmt == "csv":
@@ -456,6 +517,36 @@ class Workspace:
             self._log({"event": "export", "actor": actor, "version": self.head_id, "format": fmt,
                        "to": [str(p) for p in written]})
         return written
+
+
+def _with_format(shard_path: str, fmt: str) -> str:
+    """A shard's path with the export format's suffix in place of its own (`a/part-1.jsonl.gz` → `a/part-1.parquet`)."""
+    path = Path(shard_path)
+    stem = path.name.split(".")[0] or path.name
+    return (path.parent / f"{stem}.{fmt}").as_posix()
+
+
+def _write_shard(corpus: Corpus, index: int, tmp: Path, fmt: str) -> None:
+    """One shard of a corpus version (dropped rows left out, set values in), batch by batch."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    writer = None
+    with open(tmp, "wb") as sink:
+        for _ids, batch in corpus.shard_batches(index):
+            if fmt == "parquet":
+                writer = writer or pq.ParquetWriter(sink, batch.schema)
+                writer.write_table(batch.cast(writer.schema))
+            elif fmt == "csv":
+                pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=writer is None))
+                writer = True
+            else:
+                sink.write(batch.to_pandas().to_json(orient="records", lines=True).encode())
+        if fmt == "parquet":
+            if writer is None:
+                schema = pa.schema([(c, pa.string()) for c in corpus.columns])
+                writer = pq.ParquetWriter(sink, schema)
+            writer.close()
 
 
 __all__ = ["Version", "Workspace", "default_workspace_dir"]

@@ -41,6 +41,7 @@ class ToolContext:
     focus: Focus = field(default_factory=Focus)  # what the goal points at: checks look harder there
     source_root: Path | None = None  # the input as given (file or folder); the dataset's root when it exists
     _source: SourceText | None = None
+    engine: str = "local"  # where tools that stream a corpus run its shards: local or ray (tools/engine.py)
 
     @property
     def profile(self) -> DatasetProfile:

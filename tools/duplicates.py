@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -15,10 +15,12 @@ from copilot.data.profile import TableProfile
 from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import DropRows, Finding, ProposedChange, ToolResult
+from tools.corpus_dedup import corpus_duplicates
 from tools.embeddings import LexicalEmbedder, default_embedder, static_embedder
+from tools.engine import engine
 from tools.evidence import quote, row_fields, row_namer
 from tools.minhash import MinHashConfig, UnionFind, near_duplicates
-from tools.operations import preview_table_change
+from tools.operations import preview_corpus_change, preview_table_change
 from tools.textnorm import row_keys
 from tools.vectorstore import VectorIndex, collection_name, pairs_above
 
@@ -350,7 +352,34 @@ class DuplicatesTool(Tool):
         return ToolResult(tool=self.name, summary=" ".join([summary, *notes]), findings=findings,
                           proposed_changes=changes)
 
+    def _in_corpus(self, ctx: ToolContext, table: Table, args: DuplicatesArgs, progress):
+        """Every row of a corpus, streamed shard by shard (`corpus_dedup`): exact and near-duplicate texts."""
+        text = _text_column(ctx, table, args)
+        if text is None:
+            return [], None, f"{table.name}: no text column, and a corpus is compared by its text."
+        assert table.corpus is not None
+        found = corpus_duplicates(table.corpus, text, engine(ctx.engine), _config(args), progress=progress)
+        note = (f"{table.name}: {table.corpus.describe()}, streamed on the {ctx.engine} engine; semantic "
+                "duplicates are not searched in a corpus (embedding every row would take days on a CPU).")
+        if not found:
+            return [], None, note
+        clusters = [Cluster(c.rows, "exact" if c.exact else "near", c.similarity) for c in found]
+        quoted = [r for method in ("exact", "near")
+                  for c in [c for c in clusters if c.method == method][:_QUOTED_CLUSTERS] for r in c.rows]
+        view = replace(table, df=table.corpus.take(quoted))
+        keep = {id(c): c.rows[0] for c in clusters}
+        findings = _group_findings(self.name, view, ctx.profile.table(table.name), clusters, keep, text, None)
+        op = DropRows(table=table.name, row_ids=sorted(r for c in clusters for r in c.rows[1:]))
+        change = ProposedChange(
+            tool=self.name, operation=op, finding_ids=[f.id for f in findings],
+            rationale=f"Keep the first row of each of {len(clusters):,} duplicate clusters in {table.name}; "
+                      f"drop the other {len(op.row_ids):,}.",
+            preview=preview_corpus_change(table.corpus, op))
+        return findings, change, note
+
     def _within(self, ctx: ToolContext, table: Table, args: DuplicatesArgs, progress):
+        if table.corpus is not None:
+            return self._in_corpus(ctx, table, args, progress)
         df = table.df
         for col in [*(args.columns or []), *([args.label_column] if args.label_column else [])]:
             ctx.dataset.require_column(col, table.name)

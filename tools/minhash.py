@@ -245,14 +245,18 @@ def flag_bucket_sharers(sh: Shingles, cfg: MinHashConfig, bands: int, rows: int,
     return nonempty[flags]
 
 
+def band_key(sig: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """The LSH bucket of each signature in one band: its `rows` values hashed to one 64-bit key."""
+    mult = np.random.default_rng(12345).integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
+    block = sig[:, band * rows:(band + 1) * rows].astype(np.uint64)
+    return _mix((block * mult).sum(axis=1, dtype=np.uint64))
+
+
 def candidate_pairs(sig: np.ndarray, bands: int, rows: int, window: int, skip: np.ndarray) -> Iterator[np.ndarray]:
     """Pairs of documents sharing an LSH bucket, one band at a time (k × 2 arrays of doc indices)."""
-    rng = np.random.default_rng(12345)
-    mult = rng.integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
     keep = np.flatnonzero(~skip)
     for band in range(bands):
-        block = sig[keep, band * rows:(band + 1) * rows].astype(np.uint64)
-        keys = _mix((block * mult).sum(axis=1, dtype=np.uint64))
+        keys = band_key(sig[keep], band, rows)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         for d in range(1, window + 1):

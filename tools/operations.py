@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from copilot.data.shards import Corpus
 from tools.contracts import DropRows, Preview, PreviewRow, Scalar, SetValues, WriteFile
 
 PREVIEW_ROWS = 5
@@ -61,6 +62,12 @@ def preview_table_change(df: pd.DataFrame, op: DropRows | SetValues, sample: int
         for r in ids[:sample]
     ]
     return Preview(rows_affected=len(ids), sample=rows)
+
+
+def preview_corpus_change(corpus: Corpus, op: DropRows | SetValues, sample: int = PREVIEW_ROWS) -> Preview:
+    """The preview of a change to a corpus: the first rows read from their shards, every row counted."""
+    preview = preview_table_change(corpus.take(op.affected_rows[:sample]), op, sample)
+    return preview.model_copy(update={"rows_affected": len(op.affected_rows)})
 
 
 def preview_write_file(old: str | None, op: WriteFile) -> Preview:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from copilot.data.decoding import decode_bytes
 from copilot.data.docs import METADATA_NAMES
+from copilot.data.shards import Corpus, corpus_groups, open_corpus, shard_format, sharded_bytes
 from copilot.data.tables import TABLE_SUFFIXES, Table, read_table
 from copilot.errors import DataError, UsageError
 
@@ -15,6 +16,7 @@ DOC_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ".py", ".yaml", ".yml", ".cf
                 ""}
 _DOC_MAX_BYTES = 2_000_000
 _SKIPPED_DIRS = {".copilot", ".git", "__pycache__", ".ipynb_checkpoints"}
+CORPUS_SAMPLE_ROWS = 10_000  # rows of a corpus that the profile and the table checks read
 
 
 @dataclass
@@ -41,7 +43,8 @@ class Dataset:
     def sample(self, rows: int, seed: int = 0) -> Dataset:
         """The same dataset with each table cut to a random sample of `rows` rows (row ids kept), for a first
         look at data too big to audit quickly; documents are kept whole."""
-        tables = {name: replace(t, df=t.df.sample(n=rows, random_state=seed).sort_index(), sampled_from=len(t.df))
+        tables = {name: replace(t, df=t.df.sample(n=rows, random_state=seed).sort_index(),
+                                sampled_from=t.sampled_from or len(t.df))
                   if len(t.df) > rows else t for name, t in self.tables.items()}
         return replace(self, tables=tables)
 
@@ -138,6 +141,12 @@ def _metadata_json(path: Path, rel: str) -> str | None:
     return None if records or columnar else text
 
 
+def corpus_table(name: str, corpus: Corpus, sample_rows: int = CORPUS_SAMPLE_ROWS) -> Table:
+    """A corpus as a table: a random sample of its rows in memory, the shards behind it for tools that stream."""
+    formats = "/".join(sorted({s.format for s in corpus.shards}))
+    return Table(name, corpus.sample(sample_rows), f"{formats} shards", sampled_from=corpus.rows, corpus=corpus)
+
+
 def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
     """Load a table file, or a folder of tables and documents (a DCA-style dataset)."""
     root = Path(path)
@@ -149,6 +158,8 @@ def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
     if not root.exists():
         raise DataError("no such file or folder", file=root, fix="check the path")
     if root.is_file():
+        if shard_format(root) and root.stat().st_size >= sharded_bytes():
+            return Dataset(root=root, tables={root.name: corpus_table(root.name, open_corpus(root.parent, [root]))})
         table = read_table(root, encoding)
         return Dataset(root=root, tables={table.name: table})
     if not root.is_dir():
@@ -157,7 +168,17 @@ def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
     tables: dict[str, Table] = {}
     documents: dict[str, str] = {}
     problems: list[LoadProblem] = []
-    for file in _iter_files(root, problems):
+    files = _iter_files(root, problems)
+    groups = corpus_groups(root, [f for f in files if f.suffix.lower() in TABLE_SUFFIXES or shard_format(f)])
+    for name, shards in groups.items():
+        try:
+            tables[name] = corpus_table(name, open_corpus(root, shards))
+        except DataError as exc:
+            problems.append(LoadProblem(name, exc.cause))
+    in_corpus = {f for shards in groups.values() for f in shards}
+    for file in files:
+        if file in in_corpus:
+            continue
         rel = file.relative_to(root).as_posix()
         suffix = file.suffix.lower()
         if suffix == ".json" and (meta := _metadata_json(file, rel)) is not None:

@@ -49,6 +49,8 @@ class SourceText:
         if name in self.dataset.documents:
             return self.dataset.documents[name]
         table = self.dataset.tables.get(name)
+        if table is not None and table.corpus is not None:
+            return None  # shards too big to read whole: tools quote a corpus's rows themselves
         path = self._path(name)
         if table is not None and (table.format not in _TEXT_FORMATS or path is None):
             return table.df.to_csv(index=False)

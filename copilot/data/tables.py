@@ -9,12 +9,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from copilot.data.decoding import decode_bytes
 from copilot.errors import DataError
+
+if TYPE_CHECKING:
+    from copilot.data.shards import Corpus
 
 ROW_ID = "row_id"
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".parquet", ".pq"}
@@ -61,6 +65,11 @@ class Table:
     notes: list[str] = field(default_factory=list)
     header: HeaderRepair | None = None  # set when the header's names had to be repaired
     sampled_from: int | None = None  # rows of the whole table, when this holds a sample of them
+    corpus: Corpus | None = None  # the shards a sample was drawn from, when the table is too big to load
+
+    @property
+    def is_corpus(self) -> bool:
+        return self.corpus is not None
 
     @property
     def columns(self) -> list[str]:
