@@ -17,8 +17,10 @@ from tools.benchmark_sets import BenchmarkSet
 from tools.contamination_rephrase import Candidate, RephraseIndex, decide
 from tools.contamination_scan import ContaminationIndex, Match
 from tools.contracts import Artifact, DropRows, Finding, ProposedChange, ToolResult
+from tools.corpus_contamination import corpus_matches
 from tools.embeddings import default_embedder
-from tools.operations import preview_table_change
+from tools.engine import engine
+from tools.operations import preview_corpus_change, preview_table_change
 
 _EMBEDDING_MAX_ROWS = 200_000
 _FINDINGS_SHOWN = 50
@@ -110,6 +112,11 @@ class ContaminationTool(Tool):
         total = len(tables) * len(benches)
         for ti, table in enumerate(tables):
             column = self._text_column(ctx, table.name, args)
+            if table.corpus is not None and not args.semantic:
+                found, change = self._in_corpus(ctx, table, column, benches)
+                findings += found
+                changes += [change] if change else []
+                continue
             texts = table.df[column].fillna("").astype(str).tolist()
             by_row: dict[int, list[tuple[str, Match]]] = defaultdict(list)
             for bi, bench in enumerate(benches):
@@ -148,6 +155,26 @@ class ContaminationTool(Tool):
                             f"rows of {a.content[0]['table']}" for a in artifacts)
         return ToolResult(tool=self.name, summary=summary or "No contamination found.", findings=findings,
                           proposed_changes=changes, artifacts=artifacts)
+
+    def _in_corpus(self, ctx: ToolContext, table, column: str,
+                   benches: list[BenchmarkSet]) -> tuple[list[Finding], ProposedChange | None]:
+        """Every row of a corpus, streamed shard by shard on the session's engine: the n-gram methods only
+        (semantic=True looks for rephrasings in the sample instead)."""
+        matches = corpus_matches(table.corpus, column, [b.name for b in benches], engine(ctx.engine), ctx.progress)
+        by_row: dict[int, list[tuple[str, Match]]] = defaultdict(list)
+        for m in matches:
+            by_row[m.row_id].append((m.benchmark, Match(0, m.item, m.method, m.score)))
+        shown = sorted(by_row, key=lambda r: -max(m.score for _, m in by_row[r]))[:_FINDINGS_SHOWN]
+        texts = table.corpus.take(shown, [column])[column].fillna("").astype(str)
+        findings = [self._finding(table.name, column, [texts.get(r, "")], 0, by_row[r], benches, r) for r in shown]
+        if not by_row:
+            return findings, None
+        op = DropRows(table=table.name, row_ids=sorted(by_row))
+        return findings, ProposedChange(
+            tool=self.name, operation=op, finding_ids=[f.id for f in findings],
+            rationale=f"Drop the {len(by_row):,} rows of {table.name} that copy benchmark items (n-gram methods over "
+                      f"all {table.corpus.rows:,} rows), so scores on those benchmarks stay meaningful.",
+            preview=preview_corpus_change(table.corpus, op))
 
     @staticmethod
     def _text_column(ctx: ToolContext, table: str, args: ContaminationArgs) -> str | None:
