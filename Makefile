@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"  # CPU build, before anything needs torch
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,semantic]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,semantic,scale]"
 	@touch $(STAMP)
 
 demo: $(STAMP)
