@@ -177,7 +177,7 @@ def slow_step_notes(plan: Plan, profile: DatasetProfile, registry: ToolRegistry,
             f"minutes on a CPU{hint}."]
 
 
-_CORPUS_ROWS_PER_SECOND = {"local": 8_000, "ray": 12_000}  # dedup of 60-word texts on 2 cores (benchmarks/corpus.py)
+_CORPUS_ROWS_PER_SECOND = {"local": 15_000, "ray": 14_000}  # dedup, 30-80 words a text, 2 cores (benchmarks/corpus.py)
 
 
 def corpus_notes(dataset: Dataset, engine: str) -> list[str]:

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from tools.benchmark_sets import BenchmarkSet
-from tools.ngrams import ngram_hashes
-from tools.textnorm import normalize_loose
+from tools.minhash import word_token_hashes
+from tools.ngrams import ngram_hashes, ngram_hashes_of
 
 Progress = Callable[[float], None]
 PALM_SHARE = 0.7
@@ -34,10 +34,24 @@ _CHUNK = 20_000
 _CODE_TOKEN = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|#[^\n]*'
                          r"|[A-Za-z_]\w*|\d+(?:\.\d+)?|[^\s\w]")
 _KEEP = set(keyword.kwlist) | set(dir(builtins)) | {"self", "cls"}
+_CODE_SYMBOLS = frozenset("()[]{}=<>+*/%&|^~")
+_HAS_CODE_SYMBOL = re.compile(r"[()\[\]{}=<>+*/%&|^~]")
 
 
-def words(text: str) -> list[str]:
-    return normalize_loose(text).split()
+Grams = tuple[np.ndarray, np.ndarray]  # (n-gram hashes, the text each came from)
+
+
+def word_grams(texts: Sequence[str], sizes: Sequence[int]) -> dict[int, Grams]:
+    """Hashed word n-grams of each text, per size: the words of `normalize_loose` (NFKC, case-folded, \\w+),
+    tokenised and hashed in numpy over all texts at once (`minhash.word_token_hashes`)."""
+    tokens = word_token_hashes(texts)
+    return {n: ngram_hashes_of(*tokens, n) for n in sizes}
+
+
+def _symbol_share(tokens: list[str], n: int) -> float:
+    """The share of a skeleton's distinct n-grams that hold a code symbol (a bracket or an operator)."""
+    grams = {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return sum(any(t in _CODE_SYMBOLS for t in g) for g in grams) / max(len(grams), 1)
 
 
 def skeleton(code: str) -> list[str]:
@@ -79,16 +93,15 @@ class _GramTable:
     per_item: np.ndarray
 
     @classmethod
-    def build(cls, token_lists: list[list[str]], n: int) -> _GramTable:
-        grams, item_of = ngram_hashes(token_lists, n)
-        pairs = pd.DataFrame({"h": grams, "i": item_of}).drop_duplicates()
+    def build(cls, grams: Grams, count: int) -> _GramTable:
+        pairs = pd.DataFrame({"h": grams[0], "i": grams[1]}).drop_duplicates()
         pairs = pairs.sort_values("h", kind="stable")
-        per_item = np.bincount(pairs["i"].to_numpy(), minlength=len(token_lists))
+        per_item = np.bincount(pairs["i"].to_numpy(), minlength=count)
         return cls(pairs["h"].to_numpy(np.uint64), pairs["i"].to_numpy(np.int64), per_item)
 
-    def coverage(self, token_lists: list[list[str]], n: int) -> pd.DataFrame:
+    def coverage(self, grams: Grams) -> pd.DataFrame:
         """Per (row, item) sharing grams: how many distinct item grams the row contains, and what share."""
-        grams, row_of = ngram_hashes(token_lists, n)
+        grams, row_of = grams
         lo = np.searchsorted(self.hashes, grams, side="left")
         hi = np.searchsorted(self.hashes, grams, side="right")
         hit = hi > lo
@@ -111,13 +124,22 @@ class ContaminationIndex:
     grams8: _GramTable = field(init=False)
     skeleton8: _GramTable | None = field(init=False)
     probes_by_word: dict[str, list[tuple[str, int]]] = field(init=False)
+    skeleton_needs_symbol: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
-        word_lists = [words(t) for t in self.bench.texts]
-        self.grams13 = _GramTable.build(word_lists, 13)
-        self.grams8 = _GramTable.build(word_lists, 8)
-        self.skeleton8 = (_GramTable.build([skeleton(t) for t in self.bench.texts], 8)
-                          if self.bench.kind == "code" else None)
+        count = len(self.bench.texts)
+        grams = word_grams(self.bench.texts, (13, 8))
+        self.grams13 = _GramTable.build(grams[13], count)
+        self.grams8 = _GramTable.build(grams[8], count)
+        self.skeleton8 = None
+        if self.bench.kind == "code":
+            skeletons = [skeleton(t) for t in self.bench.texts]
+            self.skeleton8 = _GramTable.build(ngram_hashes(skeletons, 8), count)
+            # A row without a bracket or an operator holds none of an item's n-grams that have one. When every
+            # reportable item has more than 1 - SKELETON_SHARE of its n-grams so, such a row cannot reach the
+            # share, and its skeleton (the slowest part of a scan of prose) need not be made.
+            shares = [_symbol_share(s, 8) for s in skeletons if len(s) - 7 >= _SKELETON_MIN_GRAMS]
+            self.skeleton_needs_symbol = bool(shares) and min(shares) > 1 - SKELETON_SHARE
         # Each probe is filed under its longest whole word, so a document only tests probes it could hold.
         self.probes_by_word = defaultdict(list)
         for item, text in enumerate(self.bench.texts):
@@ -135,15 +157,16 @@ class ContaminationIndex:
         return matches
 
     def _scan_chunk(self, texts: list[str]) -> list[Match]:
-        word_lists = [words(t) for t in texts]
+        grams = word_grams(texts, (13, 8))
         out = [Match(int(r.row), int(r.item), "13-gram", float(r.share))
-               for r in self.grams13.coverage(word_lists, 13).itertuples()]
+               for r in self.grams13.coverage(grams[13]).itertuples()]
         out += [Match(int(r.row), int(r.item), "palm-8gram", float(r.share))
-                for r in self.grams8.coverage(word_lists, 8).itertuples() if r.share >= PALM_SHARE]
+                for r in self.grams8.coverage(grams[8]).itertuples() if r.share >= PALM_SHARE]
         if self.skeleton8 is not None:
-            table = self.skeleton8.coverage([skeleton(t) for t in texts], 8)
+            rows = [r for r, t in enumerate(texts) if not self.skeleton_needs_symbol or _HAS_CODE_SYMBOL.search(t)]
+            table = self.skeleton8.coverage(ngram_hashes([skeleton(texts[r]) for r in rows], 8))
             long_enough = self.skeleton8.per_item[table["item"].to_numpy()] >= _SKELETON_MIN_GRAMS
-            out += [Match(int(r.row), int(r.item), "code-skeleton", float(r.share))
+            out += [Match(rows[int(r.row)], int(r.item), "code-skeleton", float(r.share))
                     for r in table[long_enough].itertuples() if r.share >= SKELETON_SHARE]
         for row, text in enumerate(texts):
             flat = " ".join(text.split())

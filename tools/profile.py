@@ -95,7 +95,8 @@ class ProfileTool(Tool):
                  "why": r.reason if r else "", "dtype": c.dtype, "missing": c.missing,
                  "distinct": c.distinct, "samples": ", ".join(c.samples[:3])} for c in table.columns]))
             ctx.progress((i + 1) / len(tables))
-        shape = "; ".join(f"{t.name}: {t.rows} rows × {len(t.columns)} columns" for t in tables)
+        shape = "; ".join(f"{t.name}: {t.rows:,} rows × {len(t.columns)} columns"
+                          + (f" (a sample of {t.sampled_from:,})" if t.sampled_from else "") for t in tables)
         shown = ("target", "id", "entity", "time", "text")
         roles = "; ".join(f"{t.name}: " + (", ".join(f"{r.role} {r.column} ({r.reason})" for r in t.roles
                                                      if r.role in shown) or "all features") for t in tables)

@@ -42,10 +42,11 @@ class Dataset:
 
     def sample(self, rows: int, seed: int = 0) -> Dataset:
         """The same dataset with each table cut to a random sample of `rows` rows (row ids kept), for a first
-        look at data too big to audit quickly; documents are kept whole."""
-        tables = {name: replace(t, df=t.df.sample(n=rows, random_state=seed).sort_index(),
-                                sampled_from=t.sampled_from or len(t.df))
-                  if len(t.df) > rows else t for name, t in self.tables.items()}
+        look at data too big to audit quickly; documents are kept whole. A corpus becomes its sample: no tool
+        streams its shards then."""
+        tables = {name: replace(t, df=t.df.sample(n=min(rows, len(t.df)), random_state=seed).sort_index(),
+                                sampled_from=t.sampled_from or len(t.df), corpus=None)
+                  if len(t.df) > rows or t.corpus is not None else t for name, t in self.tables.items()}
         return replace(self, tables=tables)
 
     def table(self, name: str | None = None) -> Table:

@@ -30,7 +30,7 @@ from copilot.errors import DataError
 
 SHARD_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl",
                  ".jsonl.gz": "jsonl.gz", ".ndjson.gz": "jsonl.gz", ".json.gz": "jsonl.gz"}
-BATCH_ROWS = 50_000
+BATCH_ROWS = int(os.environ.get("COPILOT_BATCH_ROWS", 50_000))  # rows a stage holds at once: its memory bound
 SAMPLE_BLOCKS = 32  # blocks a sample reads rows from
 _FINGERPRINT_SPAN = 1 << 20  # bytes hashed at each end of a big file
 

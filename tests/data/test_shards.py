@@ -143,3 +143,9 @@ def test_a_corpus_row_counts_json_lines_without_a_final_newline(tmp_path: Path,
     assert table.corpus.rows == 5 and sorted(table.df.index) == [0, 1, 2, 3, 4]
     with pytest.raises(CopilotError):
         table.corpus.with_values("nope", {0: 1})
+
+
+def test_a_first_look_with_sample_reads_the_sample_only(corpus_dir: Path) -> None:
+    looked = load_dataset(corpus_dir).sample(100)
+    for table in looked.tables.values():
+        assert table.corpus is None and len(table.df) == 100 and table.sampled_from in SHARD_ROWS
