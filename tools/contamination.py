@@ -78,9 +78,10 @@ class ContaminationTool(Tool):
         "others with `copilot benchmarks add`). Methods, reported separately: any shared 13-gram (GPT-3 / "
         "lm-eval), ≥70% of an item's 8-grams (PaLM), 50-character substring probes (GPT-4), code skeletons "
         "that survive renamed identifiers and reworded docstrings; and for rephrasings and translations, each "
-        "row's nearest items by embedding checked in several views (embedding, the code's prose, code "
-        "skeleton, a model-free verifier of numbers, strings, task words and names; a multilingual model for "
-        "text), each with a threshold calibrated on the benchmark's own items; a configured model judges "
+        "row's nearest items in each view checked in several views (embedding, the code's prose, code "
+        "skeleton, the code's literals in order (its examples), a model-free verifier of numbers, strings, "
+        "task words and names; a multilingual model for text), each with a threshold calibrated on the "
+        "benchmark's own items; a configured model judges "
         "those candidates instead. Proposes dropping the contaminated rows. With `against`, checks the other "
         "direction: whether a training file contains this (evaluation) dataset.")
     Args = ContaminationArgs

