@@ -11,6 +11,7 @@ import pandas as pd
 from copilot.data.profile import TableProfile
 from copilot.data.roles import index_like
 from copilot.data.source_text import cell_as_written
+from copilot.quoting import clip
 from tools.contracts import Finding
 
 if TYPE_CHECKING:
@@ -24,8 +25,7 @@ QUOTE_CHARS = 140
 
 def quote(value: object, limit: int = QUOTE_CHARS) -> str:
     """A cell as written, on one line, cut at `limit` characters."""
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(value, limit)
 
 
 def key_column(df: pd.DataFrame, profile: TableProfile) -> str | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from pathlib import PurePosixPath
 
 from pydantic import BaseModel, Field
 
+from copilot.data.relations import family
 from copilot.data.tables import HeaderRepair, Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
@@ -19,12 +19,6 @@ _SHOWN = 3
 
 class FileChecksArgs(BaseModel):
     table: str | None = Field(default=None, description="table to check; every file when omitted")
-
-
-def _family(name: str) -> str:
-    """The name a split file shares with its siblings: train.csv, test.csv → '' ; a_train.csv → 'a'."""
-    stem = PurePosixPath(name).stem.lower()
-    return re.sub(r"(^|[_\-.])(train|training|valid|validation|val|dev|test|eval|holdout)($|[_\-.])", "", stem)
 
 
 _UNICODE = {"utf-8", "utf-8-sig", "ascii", "utf-16"}
@@ -116,7 +110,7 @@ class FileChecksTool(Tool):
     def _drift(self, ctx: ToolContext, names: list[str]) -> list[Finding]:
         families: dict[str, list[str]] = {}
         for name in names:
-            families.setdefault(_family(name), []).append(name)
+            families.setdefault(family(name), []).append(name)
         out = []
         for members in families.values():
             if len(members) < 2:
