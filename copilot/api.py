@@ -18,6 +18,7 @@ import pandas as pd
 
 from copilot.gate import Decision, Policy, policy_from_option
 from copilot.llm import build_chat_model
+from copilot.report import run_html
 from copilot.session import Outcome, Session
 from copilot.settings import Settings
 from copilot.workspace import Workspace
@@ -68,9 +69,7 @@ class Run:
         return self._decide("reject", reason=reason)
 
     def _repr_html_(self) -> str:
-        from copilot.notebook import run_html
-
-        return run_html(self)
+        return run_html(self.waiting, self.outcome, self.copilot.workspace)
 
 
 class Copilot:

@@ -6,7 +6,6 @@ DataFrame, and the session as `copilot_run` (approve()/reject() work without wid
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import HTML, display
 
 from copilot.errors import CopilotError
+from copilot.report import run_html
 
 if TYPE_CHECKING:
     from copilot.api import Run
@@ -58,27 +58,6 @@ def protect_goal_text(lines: list[str]) -> list[str]:
     return out
 
 
-def run_html(run: Run) -> str:
-    from copilot.report import build_report, render_report
-
-    parts = []
-    for change in run.waiting[:1]:
-        sample = pd.DataFrame([{"row": r.row_id, **{f"{k} (before)": v for k, v in r.before.items()},
-                                "after": "dropped" if r.after is None else r.after} for r in change.preview.sample])
-        parts.append(f"<p><b>Proposed change {html.escape(change.id)}</b>: {html.escape(change.kind)} on "
-                     f"{change.preview.rows_affected} rows, from {html.escape(change.tool)}. "
-                     f"{html.escape(change.rationale)}</p>" + sample.to_html(index=False, escape=True))
-    if len(run.waiting) > 1:
-        parts.append(f"<p>{len(run.waiting) - 1} more change(s) wait after this one.</p>")
-    report = run.outcome.report
-    if report:
-        applied = ", ".join(f"{a['kind']} {a['rows_affected']} rows → {a['version']}" for a in report["applied"])
-        parts.append(f"<p>Done: {report['approved']} approved, {report['rejected']} rejected"
-                     f"{'; applied ' + html.escape(applied) if applied else ''}.</p>")
-    parts.append(render_report(build_report(run.outcome, run.copilot.workspace), "html", standalone=False))
-    return "\n".join(parts)
-
-
 class RunView:
     """Shows a run as HTML (updated in place after each decision) and, while changes wait, Approve /
     Reject buttons, or how to answer without widgets."""
@@ -106,7 +85,7 @@ class RunView:
         self.render()
 
     def render(self) -> None:
-        page = HTML(run_html(self.run))
+        page = HTML(run_html(self.run.waiting, self.run.outcome, self.run.copilot.workspace))
         if self.handle is None:
             self.handle = display(page, display_id=True)
             if self.buttons is not None and self.run.waiting:

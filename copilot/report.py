@@ -7,6 +7,7 @@ script, no stylesheet or font fetched from anywhere, so it opens offline and can
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from copilot.data.profile import DatasetProfile, TableProfile, profile_dataset
 from copilot.errors import UsageError
 from copilot.session import Outcome
 from copilot.workspace import Workspace
-from tools.contracts import SEVERITY_RANK, Finding, ToolResult
+from tools.contracts import SEVERITY_RANK, Finding, ProposedChange, ToolResult
 from tools.evidence import key_column, quote
 
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -207,3 +208,23 @@ def write_report(path: Path, outcome: Outcome, workspace: Workspace) -> Path:
     workspace.refuse_overlap(path, "report")
     atomic_write_text(path, render_report(build_report(outcome, workspace), fmt))
     return path
+
+
+def run_html(waiting: list[ProposedChange], outcome: Outcome, workspace: Workspace) -> str:
+    """A run as an HTML fragment (the notebook's view): the first change waiting, then the report."""
+    parts = []
+    for change in waiting[:1]:
+        sample = pd.DataFrame([{"row": r.row_id, **{f"{k} (before)": v for k, v in r.before.items()},
+                                "after": "dropped" if r.after is None else r.after} for r in change.preview.sample])
+        parts.append(f"<p><b>Proposed change {html.escape(change.id)}</b>: {html.escape(change.kind)} on "
+                     f"{change.preview.rows_affected} rows, from {html.escape(change.tool)}. "
+                     f"{html.escape(change.rationale)}</p>" + sample.to_html(index=False, escape=True))
+    if len(waiting) > 1:
+        parts.append(f"<p>{len(waiting) - 1} more change(s) wait after this one.</p>")
+    report = outcome.report
+    if report:
+        applied = ", ".join(f"{a['kind']} {a['rows_affected']} rows → {a['version']}" for a in report["applied"])
+        parts.append(f"<p>Done: {report['approved']} approved, {report['rejected']} rejected"
+                     f"{'; applied ' + html.escape(applied) if applied else ''}.</p>")
+    parts.append(render_report(build_report(outcome, workspace), "html", standalone=False))
+    return "\n".join(parts)
