@@ -92,6 +92,8 @@ class Copilot:
 
     def run(self, goal: str, label: str | None = None, text: str | None = None) -> Run:
         """Plan and run a goal; changes the policy leaves to you wait in `Run.waiting`."""
+        if self.last is not None:
+            self.last.session.close()  # a new run supersedes the last one's open checkpointer
         session = Session(self.workspace, self.policy, llm=build_chat_model(self.settings), settings=self.settings)
         self.last = Run(self, session, session.start(goal, {"label_column": label, "text_column": text}))
         return self.last

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from copilot.errors import CopilotError
 from copilot.gate import ASK
+from copilot.graph import make_plan
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.llm import build_chat_model
 from copilot.planner import RulePlanner
@@ -75,6 +76,7 @@ class Chat:
                     break
             else:
                 self._guarded(self.say, line)
+        self._close_session()
         self.console.print("Bye. Your workspace: " + escape(str(self.workspace.root)))
 
     def _guarded(self, action, *args) -> bool:
@@ -89,10 +91,16 @@ class Chat:
 
     # ---- turns ---------------------------------------------------------------------------------------
     def _new_session(self) -> Session:
+        self._close_session()
         self.session = Session(self.workspace, ASK,
                                ask=TerminalApprover(self.console, workspace_previews(self.workspace)),
                                events=TerminalEvents(self.console), llm=self.llm, settings=self.settings)
         return self.session
+
+    def _close_session(self) -> None:
+        if self.session is not None:
+            self.session.close()  # its SQLite checkpointer; the session's state stays in the workspace
+            self.session = None
 
     def say(self, line: str) -> None:
         if _UNDO.match(line):
@@ -154,7 +162,8 @@ class Chat:
         if name == "/help":
             self.console.print(escape(HELP))
         elif name == "/plan":
-            render_plan(self.console, RulePlanner().plan(rest or "audit", ToolContext(self.workspace.load()).profile))
+            profile = ToolContext(self.workspace.load()).profile
+            render_plan(self.console, make_plan(rest or "audit", profile, self.llm, self.settings)[0])
         elif name == "/findings":
             self.show_findings(rest)
         elif name in ("/approve", "/reject"):

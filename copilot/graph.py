@@ -21,6 +21,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from copilot.data.profile import DatasetProfile
 from copilot.errors import CopilotError, UsageError
 from copilot.events import SessionEvents
 from copilot.gate import Decision, Policy, effective_operation
@@ -102,6 +103,18 @@ def _model(state: SessionState, context: SessionContext) -> BaseChatModel | None
     return context.llm
 
 
+def make_plan(goal: str, profile: DatasetProfile, llm: BaseChatModel | None, settings: Settings,
+              registry: ToolRegistry = REGISTRY, overrides: dict[str, Any] | None = None
+              ) -> tuple[Plan, list[dict[str, int]], str | None]:
+    """The one planner choice: the model's plan when one is configured (rules when it fails), else the rules'.
+    Returns (plan, the model's token usage, why the model failed, if it did)."""
+    if llm is None:
+        return RulePlanner(registry).plan(goal, profile, overrides), [], None
+    planner = LLMPlanner(llm, settings, registry)
+    plan, usage = planner.plan(goal, profile, overrides)
+    return plan, usage, planner.failed
+
+
 def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
     usage: list[dict[str, int]] = []
     update: dict[str, Any] = {}
@@ -110,15 +123,11 @@ def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str
         plan = Plan.model_validate(state["plan"])
     else:
         profile = context.tool_context(state.get("sample")).profile
-        llm = _model(state, context)
-        if llm is not None:
-            planner = LLMPlanner(llm, context.settings, context.registry)
-            plan, usage = planner.plan(state["goal"], profile, state.get("overrides"))
-            if planner.failed:
-                context.drop_model()
-                update["model_down"] = planner.failed
-        else:
-            plan = RulePlanner(context.registry).plan(state["goal"], profile, state.get("overrides"))
+        plan, usage, failed = make_plan(state["goal"], profile, _model(state, context), context.settings,
+                                        context.registry, state.get("overrides"))
+        if failed:
+            context.drop_model()
+            update["model_down"] = failed
         if not plan.focus:
             plan.focus = focus_from_goal(state["goal"], profile)
         dataset = context.tool_context(state.get("sample")).dataset

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from pathlib import Path
@@ -134,3 +135,19 @@ def test_doctor(cli, llm_server, reply) -> None:
 def test_offline_mode_is_said_once(cli, penguins_with_dups: Path) -> None:
     result = cli("run", penguins_with_dups, GOAL, "--approve", "none")
     assert result.out.count("offline mode") == 1
+
+
+def test_the_chat_plans_with_the_model_too(llm_server, reply, penguins_with_dups: Path, tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from copilot.chat import Chat
+    from copilot.settings import Settings
+
+    llm_server.script(_plan(reply, "profile", "label_issues"))
+    console = Console(record=True, width=200)
+    chat = Chat(penguins_with_dups, tmp_path / "ws", Settings(), console)
+    assert chat.command("/plan remove duplicates")
+    shown = console.export_text()
+    steps = re.findall(r"│ (s\d+) +│ (\w+)", shown)
+    assert steps == [("s1", "profile"), ("s2", "label_issues")]  # the model's steps, not the rules' duplicates
+    assert len(llm_server.requests) == 1  # the plan came from the model, not the rules
