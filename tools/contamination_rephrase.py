@@ -26,7 +26,10 @@ second view agrees (reaches its "agree" threshold): a single view's tail is neve
 rows are mostly other code, far from a benchmark's narrow style, so code thresholds are quantiles over all
 pairs of items; text rows are usually the same kind of text as the items (training questions beside test
 questions), so a row's best match competes like an item's nearest sibling, and text thresholds are
-quantiles of each item's similarity to its nearest other item.
+quantiles of each item's similarity to its nearest other item. Two text items that share more than half of
+their words (a catalogue's templated variants: "less than" / "greater than") are one item written twice,
+not different items: they are left out of each other's nearest, or one such pair per item would put the
+thresholds near 1 and switch the check off.
 """
 
 from __future__ import annotations
@@ -122,12 +125,30 @@ def _threshold(item_sims: np.ndarray, role: str, view: str, kind: str) -> float:
         values = item_sims[np.triu_indices(n, 1)]
     else:
         values = np.where(np.eye(n, dtype=bool), -np.inf, item_sims).max(axis=1)
+        values = values[np.isfinite(values)] if np.isfinite(values).any() else np.zeros(1)
     return float(np.quantile(values, QUANTILES[kind][role]))
 
 
 def _cosines(rows, items) -> np.ndarray:
     product = rows @ items.T
     return np.asarray(product.todense() if hasattr(product, "todense") else product, dtype=np.float32)
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _near_copies(texts: Sequence[str]) -> np.ndarray:
+    """(items × items) True where two items share more than half of their words (Jaccard of word sets)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    try:
+        words = CountVectorizer(binary=True, token_pattern=r"\w+", dtype=np.float32).fit_transform(texts)
+    except ValueError:
+        return np.zeros((len(texts), len(texts)), dtype=bool)
+    shared = _cosines(words, words)  # binary vectors: the product counts shared words
+    sizes = np.asarray(words.sum(axis=1), dtype=np.float32).ravel()
+    union = sizes[:, None] + sizes[None, :] - shared
+    return (shared > 0.5 * union) & ~np.eye(len(texts), dtype=bool)
 
 
 @dataclass
@@ -160,6 +181,8 @@ class RephraseIndex:
         sims = {view: _cosines(vectors, vectors) for view, vectors in self.items.items()}
         if self._skeleton_items is not None:
             sims["embedding+skeleton"] = (sims["embedding"] + _cosines(self._skeleton_items, self._skeleton_items)) / 2
+        self._copies = _near_copies(self.bench.texts) if self.bench.kind == "text" else None
+        sims = {view: self._null(s) for view, s in sims.items()}
         self._item_sims = sims
         self.thresholds = {v: _threshold(s, "strict", v, self.bench.kind) for v, s in sims.items()}
         self.loose = {v: _threshold(s, "loose", v, self.bench.kind) for v, s in sims.items()}
@@ -219,16 +242,20 @@ class RephraseIndex:
             out[view] = _cosines(vectorizer.transform(texts), items)
         return out
 
+    def _null(self, item_sims: np.ndarray) -> np.ndarray:
+        """Item × item similarities with near-copies of each other left out (text): not different items."""
+        return item_sims if self._copies is None else np.where(self._copies, -np.inf, item_sims)
+
     def _all_item_sims(self, fitted: dict) -> dict[str, np.ndarray]:
-        return {**self._item_sims, **{view: item_sims for view, (_, _, item_sims) in fitted.items()}}
+        return {**self._item_sims, **{view: self._null(item_sims) for view, (_, _, item_sims) in fitted.items()}}
 
     def _thresholds(self, fitted: dict, embedding_threshold: float | None) -> tuple[dict[str, float], dict[str, float]]:
         thresholds, loose = dict(self.thresholds), dict(self.loose)
         if embedding_threshold is not None:
             thresholds["embedding"] = loose["embedding"] = embedding_threshold
         for view, (_, _, item_sims) in fitted.items():
-            thresholds[view] = _threshold(item_sims, "strict", view, self.bench.kind)
-            loose[view] = _threshold(item_sims, "loose", view, self.bench.kind)
+            thresholds[view] = _threshold(self._null(item_sims), "strict", view, self.bench.kind)
+            loose[view] = _threshold(self._null(item_sims), "loose", view, self.bench.kind)
         return thresholds, loose
 
     def all_views(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, float]]:

