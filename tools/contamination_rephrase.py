@@ -22,7 +22,10 @@ No threshold is guessed: each view's threshold is a quantile of the similarities
 the same benchmark (`QUANTILES`). Distinct items of one benchmark share its style and
 topics, so they are the hardest negatives one can have without labelled data, and the calibration is
 made per benchmark, per view and per embedder. A pair is flagged when one view passes its threshold and a
-second view agrees (reaches its "agree" threshold): a single view's tail is never enough. Per kind: code
+second view agrees (reaches its "agree" threshold): a single view's tail is not enough. The one exception is
+a text row in another language than the items (few of the items' commonest words), which only the
+multilingual view can see: it is flagged when that view alone is closer to an item than any item is to its
+nearest other item. Per kind: code
 rows are mostly other code, far from a benchmark's narrow style, so code thresholds are quantiles over all
 pairs of items; text rows are usually the same kind of text as the items (training questions beside test
 questions), so a row's best match competes like an item's nearest sibling, and text thresholds are
@@ -60,6 +63,8 @@ _SMALL_BENCHMARK = {"embedding": (0.71, 0.51, 0.38, 0.58), "prose": (0.67, 0.46,
                     "embedding+skeleton": (0.47, 0.30, 0.21, 0.34), "verifier": (0.46, 0.18, 0.08, 0.24),
                     "literals": (0.35, 0.13, 0.03, 0.19), "multilingual": (0.71, 0.51, 0.38, 0.58)}
 _CHUNK = 4096
+_FUNCTION_WORDS = 50  # the items' commonest words, which tell their language
+_TOKEN = re.compile(r"(?u)\b\w+\b")
 _NOISE = re.compile(r"^\s*pass\s*$", re.M)  # dummy statements "to bypass n-gram checks"
 _PROSE = re.compile(r'"""([\s\S]*?)"""|\'\'\'([\s\S]*?)\'\'\'|/\*([\s\S]*?)\*/|//([^\n]*)'
                     r"|#(?!include|define|if|endif|pragma)([^\n]*)")
@@ -134,9 +139,6 @@ def _cosines(rows, items) -> np.ndarray:
     return np.asarray(product.todense() if hasattr(product, "todense") else product, dtype=np.float32)
 
 
-_WORDS = re.compile(r"\w+")
-
-
 def _near_copies(texts: Sequence[str]) -> np.ndarray:
     """(items × items) True where two items share more than half of their words (Jaccard of word sets)."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -195,6 +197,8 @@ class RephraseIndex:
         thresholds, loose = self._thresholds(fitted, embedding_threshold)
         agreeing = {view: min(thresholds[view], _threshold(sims, "agree", view, self.bench.kind))
                     for view, sims in self._all_item_sims(fitted).items()}
+        alone = self._alone(fitted)
+        foreign = self._foreign(texts)
         k = min(CANDIDATES, len(self.bench.texts))
         out: list[Candidate] = []
         for lo in range(0, len(texts), _CHUNK):
@@ -210,9 +214,15 @@ class RephraseIndex:
                 excess = np.maximum(excess, sims - loose[view])
             for r, i in zip(*np.nonzero(top & (excess >= 0)), strict=True):
                 scores = {view: round(float(sims[r, i]), 3) for view, sims in views.items()}
-                # One view past its threshold, and a second view agreeing.
+                # One view past its threshold, and a second view agreeing; or, for a row in another language
+                # than the items, the multilingual view alone past every item's nearest other item (no other
+                # view can see a translation).
                 agree = sum(s >= agreeing[view] for view, s in scores.items()) >= min(2, len(scores))
-                passed = [view for view, s in scores.items() if s >= thresholds[view]] if agree else []
+                if agree:
+                    passed = [view for view, s in scores.items() if s >= thresholds[view]]
+                else:
+                    passed = [view for view, s in scores.items()
+                              if view == "multilingual" and foreign[rows[r]] and s >= alone[view]]
                 out.append(Candidate(int(rows[r]), int(i), scores, passed,
                                      max(s - thresholds[view] for view, s in scores.items())))
         return out
@@ -240,6 +250,44 @@ class RephraseIndex:
                                                                      self._skeleton_items)) / 2
         for view, (vectorizer, items, _) in (fitted or {}).items():
             out[view] = _cosines(vectorizer.transform(texts), items)
+        return out
+
+    def _foreign(self, texts: list[str]) -> np.ndarray:
+        """Which rows are in another language than the items (text with the multilingual view only): a row whose
+        share of the items' `_FUNCTION_WORDS` commonest words ("the", "of", "and" in English; function words in
+        any language) is under half the items' median share."""
+        if "multilingual" not in self.items:
+            return np.zeros(len(texts), dtype=bool)
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        counter = CountVectorizer(token_pattern=_TOKEN.pattern, dtype=np.float32)
+        try:
+            items = counter.fit_transform(self.bench.texts)
+        except ValueError:
+            return np.zeros(len(texts), dtype=bool)
+        common = np.argsort(-np.asarray((items != 0).sum(axis=0)).ravel())[:_FUNCTION_WORDS]
+
+        def share(matrix, texts: Sequence[str]) -> np.ndarray:  # of all words, the items' vocabulary or not
+            total = np.array([len(_TOKEN.findall(t.lower())) for t in texts], dtype=np.float32)
+            return np.asarray(matrix[:, common].sum(axis=1)).ravel() / np.maximum(total, 1)
+
+        rows = share(counter.transform(texts), texts)
+        has_words = np.array([bool(_TOKEN.search(t)) for t in texts])
+        return has_words & (rows < 0.5 * np.median(share(items, self.bench.texts)))
+
+    def _alone(self, fitted: dict) -> dict[str, float]:
+        """Per view, the similarity at which it decides alone: for text, above every item's similarity to its
+        nearest other item (a same-kind row passes it by chance about once in len(items) + 1); never for code,
+        where a translation to another language is still seen by several views, and never with fewer than
+        `_MIN_ITEMS` items."""
+        sims = self._all_item_sims(fitted)
+        if self.bench.kind == "code" or len(self.bench.texts) < _MIN_ITEMS:
+            return {view: np.inf for view in sims}
+        n = len(self.bench.texts)
+        out = {}
+        for view, s in sims.items():
+            nearest = np.where(np.eye(n, dtype=bool), -np.inf, s).max(axis=1)
+            out[view] = float(nearest[np.isfinite(nearest)].max()) if np.isfinite(nearest).any() else np.inf
         return out
 
     def _null(self, item_sims: np.ndarray) -> np.ndarray:

