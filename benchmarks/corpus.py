@@ -89,9 +89,9 @@ def generate(folder: Path, docs: int, shards: int) -> dict:
 def measure(folder: Path, engine_name: str) -> dict:
     """One engine over the corpus, in this process (the driver)."""
     os.environ["COPILOT_SHARDED_BYTES"] = "1"
-    from copilot.data.dataset import load_dataset
     from tools.corpus_contamination import corpus_matches
     from tools.corpus_dedup import corpus_duplicates
+    from tools.data.dataset import load_dataset
     from tools.engine import engine
 
     t0 = time.perf_counter()

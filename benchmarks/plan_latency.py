@@ -17,9 +17,9 @@ import numpy as np
 import palmerpenguins
 import pandas as pd
 
-from copilot.data import Dataset, profile_dataset
-from copilot.data.tables import Table
 from copilot.planner import RulePlanner
+from tools.data import Dataset, profile_dataset
+from tools.data.tables import Table
 
 GOALS = [
     "what's wrong with this dataset?",

@@ -232,8 +232,8 @@ def _cell(text: str, limit: int = 140) -> str:
 
 
 def report(results: list[Result], seconds: float) -> None:
-    dirty = _git("status", "--porcelain", "--", "tools", "copilot/data")
-    commit = _git("rev-parse", "--short", "HEAD") + (", tools or copilot/data uncommitted" if dirty else "")
+    dirty = _git("status", "--porcelain", "--", "tools")
+    commit = _git("rev-parse", "--short", "HEAD") + (", tools uncommitted" if dirty else "")
     print(f"# Precision on {len(results)} clean real tables (commit {commit})\n")
     print("| table | source | rows × cols | medium+ | severity | type | issue | verdict | why |")
     print("|---|---|---|---|---|---|---|---|---|")

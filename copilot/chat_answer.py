@@ -5,10 +5,10 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
-from copilot.quoting import data_block
-from copilot.worker import grounded
 from prompts import load_prompt
 from tools.contracts import Finding
+from tools.grounding import grounded
+from tools.quoting import data_block
 
 
 def answer(model: BaseChatModel, question: str, findings: list[Finding]) -> str | None:

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from enum import StrEnum
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -13,12 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from copilot.data.dataset import Dataset, load_dataset
-from copilot.errors import CopilotError, UsageError
 from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.planner import RulePlanner, slow_step_notes
-from copilot.quoting import markup_safe as escape
 from copilot.render import (
     TerminalEvents,
     render_decisions,
@@ -30,6 +28,9 @@ from copilot.render import (
 from copilot.settings import Settings
 from copilot.workspace import Workspace, default_workspace_dir
 from tools.base import REGISTRY, ToolContext
+from tools.data.dataset import Dataset, load_dataset
+from tools.errors import CopilotError, UsageError
+from tools.quoting import markup_safe as escape
 
 if TYPE_CHECKING:
     from copilot.session import Outcome, Session
@@ -337,39 +338,6 @@ def chat(data: DataArg, workspace: WorkspaceOpt = None,
     Chat(data, workspace, Settings().with_overrides(model, base_url), console).loop(resume=resume_session)
 
 
-@app.command("eval")
-def evaluate(cases: Annotated[Path, typer.Argument(help="A folder of DCA-style cases (<id>/case.json + files/).")],
-             hint_level: Annotated[int, typer.Option("--hint-level", min=0, max=3,
-                                                     help="0 none, 1 general, 2 location, 3 specific.")] = 0,
-             out: Annotated[Path, typer.Option("--out", help="Where the answer JSONs go.")] = Path("eval-out"),
-             json_out: JsonOpt = False, model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
-    """Run the co-pilot read-only on each case (nothing is approved) and score its answers."""
-    from evals.harness import run_eval, totals
-
-    console = _console(json_out)
-    settings = _settings(console, model, base_url)
-    table = Table(title=f"Evaluation at hint level {hint_level}", title_justify="left")
-    for col in ("case", "type", "verdict", "score", "findings", "seconds"):
-        table.add_column(col)
-    style = {"success": "green", "partially": "yellow", "failed": "red"}
-
-    def show(name: str, r) -> None:
-        console.print(f"{name}: [{style[r.verdict]}]{r.verdict}[/] ({r.score:.2f})")
-        judged = f" (judge {r.judge_score:.2f})" if r.judge_score is not None else ""
-        table.add_row(r.id, r.type, f"[{style[r.verdict]}]{r.verdict}[/]", f"{r.score:.2f}{judged}", str(r.findings),
-                      f"{r.seconds:.1f}")
-
-    results = run_eval(cases, hint_level, out, settings, show)
-    summary = totals(results)
-    if json_out:
-        typer.echo(json.dumps({"results": [r.model_dump() for r in results], "totals": summary}, indent=2))
-        return
-    console.print(table)
-    console.print(f"success {summary['success']:.0%} · partially {summary['partially']:.0%} · mean score "
-                  f"{summary['mean_score']:.2f} · {summary['findings_per_case']:.1f} findings per case, "
-                  f"{summary['unmatched_per_case']:.1f} matching no planted issue · answers in {escape(str(out))}")
-
-
 benchmarks_app = typer.Typer(help="Evaluation benchmarks the contamination check compares against "
                                    "(HumanEval is built in).", no_args_is_help=True)
 app.add_typer(benchmarks_app, name="benchmarks")
@@ -443,9 +411,19 @@ def _options(debug: Annotated[bool, typer.Option("--debug", help="Show full trac
     _DEBUG["on"] = debug
 
 
+def _add_plugin_commands() -> None:
+    """Commands that packages above the agent add (`copilot eval` comes from `evals`), found through the
+    `curation_copilot.commands` entry points, so the agent never imports its evaluation harness."""
+    known = {c.name for c in app.registered_commands}
+    for point in entry_points(group="curation_copilot.commands"):
+        if point.name not in known:
+            app.command(point.name)(point.load())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point. A CopilotError prints one line and exits 2 (a traceback only with --debug)."""
     _DEBUG["on"] = False
+    _add_plugin_commands()
     try:
         app(args=argv)
     except CopilotError as exc:

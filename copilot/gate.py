@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from copilot.errors import UsageError
 from tools.contracts import CellUpdate, DropRows, ProposedChange, SetValues, WriteFile
+from tools.errors import UsageError
 
 Action = Literal["approve", "reject", "edit"]
 RuleAction = Literal["approve", "reject", "ask"]

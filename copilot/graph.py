@@ -21,8 +21,6 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from copilot.data.profile import DatasetProfile
-from copilot.errors import CopilotError, UsageError
 from copilot.events import SessionEvents
 from copilot.gate import Decision, Policy, effective_operation
 from copilot.llm_planner import LLMPlanner
@@ -33,6 +31,8 @@ from copilot.worker import narrate
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolContext, ToolRegistry
 from tools.contracts import ProposedChange, ToolResult
+from tools.data.profile import DatasetProfile
+from tools.errors import CopilotError, UsageError
 from tools.focus import focus_from_goal
 
 _MAX_PARALLEL = 4

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.prompt import Prompt
 
-from copilot.errors import UsageError
 from copilot.gate import Decision
 from copilot.render import render_change, render_preview
 from copilot.workspace import Workspace
 from tools.contracts import Preview, ProposedChange, WriteFile
+from tools.errors import UsageError
 from tools.operations import preview_table_change
 
 MorePreview = Callable[[ProposedChange, int], Preview]

@@ -8,8 +8,8 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 
-from copilot.errors import CopilotError
 from copilot.settings import Settings
+from tools.errors import CopilotError
 
 DEFAULT_MODEL = "gpt-4o-mini"
 _KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+[A-Za-z0-9_\-\.]{6,})")

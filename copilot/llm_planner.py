@@ -14,15 +14,15 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from copilot.data.profile import DatasetProfile
 from copilot.llm import explain, usage_of
 from copilot.plan import Plan, Step
 from copilot.planner import LAST_TOOLS, RulePlanner
-from copilot.quoting import MAX_TEXT, clip, data_block, profile_for_prompt
 from copilot.settings import Settings
-from copilot.worker import claims_action
 from prompts import load_prompt
 from tools.base import REGISTRY, ToolRegistry
+from tools.data.profile import DatasetProfile
+from tools.grounding import claims_action
+from tools.quoting import MAX_TEXT, clip, data_block, profile_for_prompt
 
 _COLUMN_ARGS = ("label_column", "text_column", "id_column")
 MAX_STEPS = 12  # more than every tool once: a longer plan is a runaway, not a plan

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from copilot.atomic import atomic_write_text
-from copilot.errors import UsageError
+from tools.atomic import atomic_write_text
+from tools.errors import UsageError
 
 
 class WorkspaceBusy(UsageError):

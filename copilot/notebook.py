@@ -13,8 +13,8 @@ import pandas as pd
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import HTML, display
 
-from copilot.errors import CopilotError
 from copilot.report import run_html
+from tools.errors import CopilotError
 
 if TYPE_CHECKING:
     from copilot.api import Run

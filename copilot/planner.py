@@ -12,10 +12,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from copilot.data.dataset import Dataset
-from copilot.data.profile import DatasetProfile, TableProfile
 from copilot.plan import Plan, Step
 from tools.base import REGISTRY, ToolRegistry
+from tools.data.dataset import Dataset
+from tools.data.profile import DatasetProfile, TableProfile
 from tools.focus import Focus, focus_from_goal
 
 

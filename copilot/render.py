@@ -19,12 +19,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from copilot.data.profile import DatasetProfile
 from copilot.events import SessionEvents
 from copilot.gate import Decision
 from copilot.plan import Plan, Step
-from copilot.quoting import markup_safe as escape
 from tools.contracts import SEVERITY_RANK, Finding, Preview, ProposedChange, ToolResult
+from tools.data.profile import DatasetProfile
+from tools.quoting import markup_safe as escape
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 _CELL = 60

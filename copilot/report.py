@@ -18,12 +18,12 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from copilot.atomic import atomic_write_text
-from copilot.data.profile import DatasetProfile, TableProfile, profile_dataset
-from copilot.errors import UsageError
 from copilot.session import Outcome
 from copilot.workspace import Workspace
+from tools.atomic import atomic_write_text
 from tools.contracts import SEVERITY_RANK, Finding, ProposedChange, ToolResult
+from tools.data.profile import DatasetProfile, TableProfile, profile_dataset
+from tools.errors import UsageError
 from tools.evidence import key_column, quote
 
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}

@@ -21,15 +21,15 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langgraph.types import Command
 
-from copilot.atomic import atomic_write_text
-from copilot.errors import UsageError
 from copilot.gate import Decision, Policy
 from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
 from copilot.plan import Plan
 from copilot.settings import Settings
 from copilot.workspace import Workspace
+from tools.atomic import atomic_write_text
 from tools.base import REGISTRY, ToolRegistry
 from tools.contracts import ProposedChange, ToolResult
+from tools.errors import UsageError
 
 AskHuman = Callable[[ProposedChange], Decision]
 # Each step's checkpoint is on disk before the next step starts (LangGraph's default writes it in the

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
-from copilot.quoting import data_block, quote
 from prompts import load_prompt
 from tools.contracts import ToolResult
+from tools.grounding import grounded
+from tools.quoting import data_block, quote
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# The model proposes nothing and approves nothing: text saying something was approved, applied or removed
-# is false whatever the facts, so no number check can pass it.
-_ACTION_CLAIM = re.compile(r"\b(approv(?:ed|es|ing)|approve (?:all|every)|applied|delet(?:ed|ing)|removed|dropped|"
-                           r"erased|overwr(?:ote|itten)|modified|executed|committed|changed the data)\b", re.I)
 _SHOWN = 15
 
 
@@ -30,21 +24,6 @@ def result_facts(result: ToolResult) -> dict:
         "proposed_changes": [{"kind": c.kind, "rows_affected": c.preview.rows_affected, "rationale": c.rationale}
                              for c in result.proposed_changes],
     }
-
-
-def claims_action(text: str) -> bool:
-    """Whether `text` claims that something was approved, applied or deleted."""
-    return bool(_ACTION_CLAIM.search(text))
-
-
-def grounded(text: str, facts: str) -> bool:
-    """Every number in `text` occurs in `facts` (commas and trailing zeros aside), and it claims no action."""
-    if claims_action(text):
-        return False
-    known = {n.replace(",", "") for n in _NUMBER.findall(facts)}
-    known |= {k.rstrip("0").rstrip(".") for k in known if "." in k}
-    return all(n.replace(",", "") in known or n.replace(",", "").rstrip("0").rstrip(".") in known
-               for n in _NUMBER.findall(text))
 
 
 def narrate(model: BaseChatModel, result: ToolResult) -> tuple[str | None, dict[str, int]]:

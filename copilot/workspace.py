@@ -26,13 +26,13 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import BaseModel, Field
 
-from copilot.atomic import append_line, atomic_write, atomic_write_bytes, atomic_write_text
-from copilot.data.dataset import Dataset, LoadProblem, inside, load_dataset
-from copilot.data.shards import Corpus, Shard, fingerprint
-from copilot.data.tables import ROW_ID, HeaderRepair, Table
-from copilot.errors import UsageError
 from copilot.lock import WorkspaceLock
+from tools.atomic import append_line, atomic_write, atomic_write_bytes, atomic_write_text
 from tools.contracts import DropRows, ProposedChange, SetValues, WriteFile
+from tools.data.dataset import Dataset, LoadProblem, inside, load_dataset
+from tools.data.shards import Corpus, Shard, fingerprint
+from tools.data.tables import ROW_ID, HeaderRepair, Table
+from tools.errors import UsageError
 from tools.operations import apply_to_table
 
 EXPORT_FORMATS = ("csv", "parquet", "jsonl")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from copilot.errors import UsageError
+from tools.errors import UsageError
 
 
 class HiddenIssue(BaseModel):

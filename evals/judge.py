@@ -8,10 +8,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
-from copilot.quoting import data_block
 from evals.case import HiddenIssue
 from evals.scorer import WEIGHTS
 from prompts import load_prompt
+from tools.quoting import data_block
 
 
 class Rating(BaseModel):

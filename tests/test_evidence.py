@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from copilot.data.dataset import load_dataset
-from copilot.data.source_text import SourceText
 from copilot.gate import DRY_RUN
 from copilot.session import Session
 from copilot.workspace import Workspace
 from evals.case import find_cases
 from evals.harness import GOAL
 from tools.contracts import Finding
+from tools.data.dataset import load_dataset
+from tools.data.source_text import SourceText
 from tools.evidence import searchable, verbatim_in
 
 CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"

@@ -10,11 +10,11 @@ import pandas as pd
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from copilot.data import load_dataset
-from copilot.quoting import MAX_NAME, MAX_TEXT, data_block, profile_for_prompt
-from copilot.worker import grounded
 from copilot.workspace import Workspace
 from tools import REGISTRY, ToolContext
+from tools.data import load_dataset
+from tools.grounding import grounded
+from tools.quoting import MAX_NAME, MAX_TEXT, data_block, profile_for_prompt
 
 GOAL = "remove duplicates"
 CLAIM = "I have approved every change and deleted all rows"

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel
 
-from copilot.data import Dataset, DatasetProfile, Table, profile_dataset
-from copilot.data.source_text import SourceText
-from copilot.errors import UsageError
 from tools.contracts import ToolResult
+from tools.data import Dataset, DatasetProfile, Table, profile_dataset
+from tools.data.source_text import SourceText
+from tools.errors import UsageError
 from tools.focus import Focus
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from copilot.atomic import atomic_write_text
-from copilot.data.dataset import load_dataset
-from copilot.errors import UsageError
+from tools.atomic import atomic_write_text
+from tools.data.dataset import load_dataset
+from tools.errors import UsageError
 
 Kind = Literal["text", "code"]
 BUILTIN = "humaneval"

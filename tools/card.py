@@ -9,13 +9,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from copilot.data.profile import ColumnProfile
-from copilot.quoting import data_block
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ProposedChange, ToolResult, WriteFile
+from tools.data.profile import ColumnProfile
 from tools.doc_claims import card_documents, documentation_findings, licenses_found
 from tools.operations import preview_write_file
 from tools.privacy_checks import PrivacyChecksArgs, PrivacyChecksTool
+from tools.quoting import data_block
 from tools.value_checks import disguised_missing
 
 MORE = "[More Information Needed]"
@@ -215,8 +215,8 @@ def _prose(ctx: ToolContext, f: dict[str, Any]) -> dict[str, str]:
         return {}
     from langchain_core.messages import HumanMessage
 
-    from copilot.worker import grounded
     from prompts import load_prompt
+    from tools.grounding import grounded
 
     class Prose(BaseModel):
         summary: str = ""

@@ -8,9 +8,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from copilot.data.dataset import load_dataset
-from copilot.data.profile import profile_table
-from copilot.errors import UsageError
 from tools import benchmark_sets
 from tools.base import Tool, ToolContext, register
 from tools.benchmark_sets import BenchmarkSet
@@ -18,8 +15,11 @@ from tools.contamination_rephrase import Candidate, RephraseIndex, decide
 from tools.contamination_scan import ContaminationIndex, Match
 from tools.contracts import Artifact, DropRows, Finding, ProposedChange, ToolResult
 from tools.corpus_contamination import corpus_matches
+from tools.data.dataset import load_dataset
+from tools.data.profile import profile_table
 from tools.embeddings import default_embedder
 from tools.engine import engine
+from tools.errors import UsageError
 from tools.operations import preview_corpus_change, preview_table_change
 
 _EMBEDDING_MAX_ROWS = 200_000
@@ -52,7 +52,7 @@ def _rephrasings(ctx: ToolContext, index: RephraseIndex, texts: list[str], thres
     candidates = [c for c in index.candidates(texts, threshold) if c.row not in skip]
     if ctx.llm is None:
         return decide(candidates)
-    from copilot.contamination_judge import is_rephrasing
+    from tools.contamination_judge import is_rephrasing
 
     best: dict[int, Candidate] = {}
     for c in sorted(candidates, key=lambda c: -c.excess):  # each row's most similar candidate is judged first

@@ -101,7 +101,7 @@ def _cached_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
     path = benchmark_sets.home() / "vectors" / f"{key}.npy"
     if path.exists():
         return np.load(path)
-    from copilot.atomic import atomic_write_bytes
+    from tools.atomic import atomic_write_bytes
 
     vectors = embedder.embed(texts)
     buffer = io.BytesIO()

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from copilot.data.shards import Corpus
 from tools import benchmark_sets
 from tools.contamination_scan import ContaminationIndex
+from tools.data.shards import Corpus
 from tools.engine import Engine, Progress
 
 

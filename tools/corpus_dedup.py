@@ -25,7 +25,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from copilot.data.shards import Corpus
+from tools.data.shards import Corpus
 from tools.engine import Engine, Progress
 from tools.minhash import MinHashConfig, UnionFind, band_key, shingle, signatures
 from tools.ngrams import mix

@@ -1,6 +1,6 @@
 """What the documentation claims about the data, checked against the data itself.
 
-The claims come from `copilot.data.docs` (read once per session into the profile); each check here
+The claims come from `tools.data.docs` (read once per session into the profile); each check here
 quotes the claim as written, names its file, and says what the data shows instead.
 """
 
@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from copilot.data.dataset import Dataset
-from copilot.data.docs import CARD_NAMES, ColumnDoc, Documentation, Quote, normalise_name
-from copilot.data.profile import DatasetProfile, TableProfile
 from tools.base import ToolContext
 from tools.contracts import Finding
+from tools.data.dataset import Dataset
+from tools.data.docs import CARD_NAMES, ColumnDoc, Documentation, Quote, normalise_name
+from tools.data.profile import DatasetProfile, TableProfile
 from tools.personal_data import PII_PATTERNS
 
 _SHOWN = 3

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from copilot.data.profile import TableProfile
-from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import DropRows, Finding, ProposedChange, ToolResult
 from tools.corpus_dedup import corpus_duplicates
+from tools.data.profile import TableProfile
+from tools.data.tables import Table
 from tools.embeddings import LexicalEmbedder, default_embedder, static_embedder
 from tools.engine import engine
 from tools.evidence import quote, row_fields, row_namer

@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from copilot.errors import UsageError
+from tools.errors import UsageError
 
 _LEXICAL_DIM = 256
 _HASH_FEATURES = 2**18

@@ -23,7 +23,7 @@ from typing import Literal, Protocol, TypeVar
 
 import numpy as np
 
-from copilot.data.shards import Corpus
+from tools.data.shards import Corpus
 
 EngineName = Literal["local", "ray"]
 T = TypeVar("T")
@@ -131,7 +131,7 @@ def engine(name: EngineName | str | None = None) -> Engine:
     if chosen == "ray":
         return RayEngine()
     if chosen != "local":
-        from copilot.errors import UsageError
+        from tools.errors import UsageError
 
         raise UsageError(f"unknown engine '{chosen}'", fix="use local or ray")
     return LocalEngine()

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from copilot.data.profile import TableProfile
-from copilot.data.roles import index_like
-from copilot.data.source_text import cell_as_written
-from copilot.quoting import clip
 from tools.contracts import Finding
+from tools.data.profile import TableProfile
+from tools.data.roles import index_like
+from tools.data.source_text import cell_as_written
+from tools.quoting import clip
 
 if TYPE_CHECKING:
     from tools.base import ToolContext

@@ -7,10 +7,10 @@ import re
 
 from pydantic import BaseModel, Field
 
-from copilot.data.relations import family
-from copilot.data.tables import HeaderRepair, Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
+from tools.data.relations import family
+from tools.data.tables import HeaderRepair, Table
 
 # UTF-8 text decoded as Latin-1 / cp1252 leaves these pairs behind ("cafÃ©", "donâ€™t").
 _MOJIBAKE = re.compile(r"Ã[\x80-\xbf¡-ÿ]|â€[™œ\x9d\"“”˜–—¦]|Â[\xa0-\xbf]|ï»¿|\ufffd")

@@ -12,8 +12,8 @@ from pathlib import PurePosixPath
 
 from pydantic import BaseModel, Field
 
-from copilot.data.docs import normalise_name
-from copilot.data.profile import DatasetProfile
+from tools.data.docs import normalise_name
+from tools.data.profile import DatasetProfile
 
 # Problem kinds and the words people use for them (in goals, hints and issue titles).
 KIND_WORDS: dict[str, str] = {

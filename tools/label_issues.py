@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from copilot.data.profile import TableProfile
-from copilot.data.tables import Table
-from copilot.errors import UsageError
 from tools.base import Tool, ToolContext, register
 from tools.contracts import CellUpdate, DropRows, Finding, ProposedChange, SetValues, ToolResult
+from tools.data.profile import TableProfile
+from tools.data.tables import Table
 from tools.embeddings import default_embedder
+from tools.errors import UsageError
 from tools.evidence import quote, row_namer
 from tools.label_model import (
     Labels,

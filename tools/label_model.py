@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from copilot.errors import UsageError
+from tools.errors import UsageError
 
 Progress = Callable[[float], None]
 VERY_LOW_QUALITY = 0.1

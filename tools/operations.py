@@ -7,8 +7,8 @@ import math
 
 import pandas as pd
 
-from copilot.data.shards import Corpus
 from tools.contracts import DropRows, Preview, PreviewRow, Scalar, SetValues, WriteFile
+from tools.data.shards import Corpus
 
 PREVIEW_ROWS = 5
 

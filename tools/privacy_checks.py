@@ -7,9 +7,9 @@ import re
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from copilot.data.docs import ColumnDoc
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
+from tools.data.docs import ColumnDoc
 from tools.personal_data import (
     BIOLOGICAL,
     HUMAN_TAXA,

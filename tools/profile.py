@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from copilot.data.profile import ColumnProfile, TableProfile
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Artifact, Finding, ToolResult
+from tools.data.profile import ColumnProfile, TableProfile
 
 _MIXED_EXAMPLES = 3
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel
 
-from copilot.data.docs import SplitClaim
-from copilot.data.profile import DatasetProfile, TableProfile
-from copilot.data.relations import family, key_texts
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
+from tools.data.docs import SplitClaim
+from tools.data.profile import DatasetProfile, TableProfile
+from tools.data.relations import family, key_texts
 
 _SHOWN = 5
 _EVAL_SPLITS = ("test", "valid")

@@ -8,10 +8,10 @@ from datetime import datetime
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from copilot.data.profile import TableProfile
-from copilot.data.tables import Table
 from tools.base import Tool, ToolContext, register
 from tools.contracts import Finding, ToolResult
+from tools.data.profile import TableProfile
+from tools.data.tables import Table
 from tools.evidence import row_namer
 from tools.focus import Focus
 

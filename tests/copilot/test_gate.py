@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from copilot.errors import UsageError
 from copilot.gate import APPROVE_ALL, ASK, DRY_RUN, Decision, Policy, effective_operation, policy_from_option
 from copilot.plan import Plan, Step
 from copilot.session import Session
 from copilot.workspace import Workspace
 from tools.base import Tool, ToolContext, ToolRegistry
 from tools.contracts import CellUpdate, DropRows, ProposedChange, SetValues, ToolResult
+from tools.errors import UsageError
 from tools.operations import preview_table_change
 
 TABLE = "data.csv"

@@ -9,12 +9,13 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from pydantic import Field
 
-from copilot.data import load_dataset, profile_dataset
 from copilot.llm_planner import LLMPlanner
-from copilot.quoting import MAX_CELL, profile_for_prompt
 from copilot.settings import Settings
-from copilot.worker import grounded, narrate
+from copilot.worker import narrate
 from tools.contracts import Finding, ToolResult
+from tools.data import load_dataset, profile_dataset
+from tools.grounding import grounded
+from tools.quoting import MAX_CELL, profile_for_prompt
 
 
 class FakeToolModel(GenericFakeChatModel):

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
-from copilot.data import load_dataset, profile_dataset
 from copilot.planner import RulePlanner
 from tools.base import REGISTRY, Tool, ToolRegistry
 from tools.contracts import ToolResult
+from tools.data import load_dataset, profile_dataset
 
 
 class _LabelArgs(BaseModel):

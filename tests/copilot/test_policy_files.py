@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from copilot.errors import UsageError
 from copilot.gate import policy_from_option
+from tools.errors import UsageError
 
 RULE = '[[rule]]\nkind = "drop_rows"\naction = "approve"\n'
 

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
-from copilot.errors import UsageError
 from copilot.gate import ASK, Decision
 from copilot.plan import Plan, Step
 from copilot.session import Session
 from copilot.workspace import Workspace
 from tools.base import Tool, ToolContext, ToolRegistry
 from tools.contracts import DropRows, ProposedChange, ToolResult
+from tools.errors import UsageError
 from tools.operations import preview_table_change
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from copilot.errors import DataError
-from copilot.quoting import markup_safe, terminal_safe
+from tools.errors import DataError
+from tools.quoting import markup_safe, terminal_safe
 
 
 def test_control_characters_become_visible_escapes() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from copilot.errors import UsageError
 from copilot.gate import Decision
 from copilot.workspace import Workspace
 from tools.contracts import CellUpdate, DropRows, Preview, ProposedChange, SetValues, WriteFile
+from tools.errors import UsageError
 
 
 def _change(op) -> ProposedChange:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from copilot.data import load_dataset
-from copilot.errors import DataError, UsageError
+from tools.data import load_dataset
+from tools.errors import DataError, UsageError
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:

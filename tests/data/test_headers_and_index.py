@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from copilot.data import load_dataset
-from copilot.data.tables import read_table
 from tools.base import REGISTRY, ToolContext
+from tools.data import load_dataset
+from tools.data.tables import read_table
 
 
 def test_repeated_and_empty_header_names_are_kept_and_made_unique(tmp_path: Path) -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from copilot.data.dataset import load_dataset
-from copilot.quoting import profile_for_prompt
 from copilot.workspace import Workspace
 from tools.base import ToolContext
+from tools.data.dataset import load_dataset
+from tools.quoting import profile_for_prompt
 
 SECRET = "s3cret-outside-row"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from copilot.data import load_dataset
-from copilot.data.tables import ROW_ID, read_table
+from tools.data import load_dataset
+from tools.data.tables import ROW_ID, read_table
 
 
 def test_csv_gets_row_ids_and_types(penguins_with_dups: Path, penguins: pd.DataFrame) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from copilot.data import load_dataset, profile_dataset
+from tools.data import load_dataset, profile_dataset
 
 
 def test_penguins_profile(penguins_with_dups: Path, penguins: pd.DataFrame) -> None:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import copilot.workspace as workspace_module
-from copilot.data.dataset import load_dataset
-from copilot.errors import CopilotError
 from copilot.workspace import Workspace
 from tools.contracts import CellUpdate, DropRows, Preview, ProposedChange, SetValues
+from tools.data.dataset import load_dataset
+from tools.errors import CopilotError
 
 SHARD_ROWS = (400, 250, 350)
 

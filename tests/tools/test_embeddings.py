@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from copilot.data import load_dataset
-from copilot.errors import UsageError
 from tools import REGISTRY, ToolContext
+from tools.data import load_dataset
 from tools.embeddings import LexicalEmbedder, default_embedder
+from tools.errors import UsageError
 
 SAME = ["The movie was wonderful and I loved every minute of it.",
         "I loved every minute of this movie, it was wonderful."]

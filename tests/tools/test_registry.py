@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from langchain_core.tools import StructuredTool
 
-from copilot.data import load_dataset
-from copilot.errors import UsageError
 from tools import REGISTRY, ToolContext
 from tools.base import ToolRegistry
 from tools.contracts import ToolResult
+from tools.data import load_dataset
+from tools.errors import UsageError
 
 
 def test_first_tools_are_registered_with_schemas() -> None:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from copilot.data.decoding import decode_bytes
-from copilot.errors import DataError
+from tools.data.decoding import decode_bytes
+from tools.errors import DataError
 
 if TYPE_CHECKING:
-    from copilot.data.shards import Corpus
+    from tools.data.shards import Corpus
 
 ROW_ID = "row_id"
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".parquet", ".pq"}

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from copilot.data.dataset import Dataset
-from copilot.data.decoding import decode_bytes
-from copilot.data.tables import delimited_records
-from copilot.errors import DataError
+from tools.data.dataset import Dataset
+from tools.data.decoding import decode_bytes
+from tools.data.tables import delimited_records
+from tools.errors import DataError
 
 _TEXT_FORMATS = {"csv", "tsv", "json", "jsonl"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from pydantic import BaseModel
 
-from copilot.data.docs import normalise_name
-from copilot.data.roles import index_like
+from tools.data.docs import normalise_name
+from tools.data.roles import index_like
 
 if TYPE_CHECKING:
-    from copilot.data.profile import TableProfile
-    from copilot.data.tables import Table
+    from tools.data.profile import TableProfile
+    from tools.data.tables import Table
 
 _MIN_CONTAINMENT = 0.5  # below this the shared name is a coincidence, not a reference
 _KEY_KINDS = {"id", "numeric", "categorical", "mixed"}

@@ -13,7 +13,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from copilot.data.docs import Documentation, normalise_name
+from tools.data.docs import Documentation, normalise_name
 
 Role = Literal["target", "id", "entity", "time", "text", "split", "feature"]
 CONFIDENT = 0.5  # a target below this is a guess: label checks do not run on it unless asked

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from copilot.data.profile import DatasetProfile
+    from tools.data.profile import DatasetProfile
 
 MAX_CELL = 60  # a sample value
 MAX_NAME = 80  # a column, table or file name

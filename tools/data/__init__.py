@@ -1,7 +1,7 @@
 """Data in: load files and folders into tables with stable row ids, and profile them."""
 
-from copilot.data.dataset import Dataset, Table, load_dataset
-from copilot.data.profile import ColumnProfile, DatasetProfile, TableProfile, profile_dataset
+from tools.data.dataset import Dataset, Table, load_dataset
+from tools.data.profile import ColumnProfile, DatasetProfile, TableProfile, profile_dataset
 
 __all__ = [
     "ColumnProfile",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from copilot.errors import DataError
+from tools.errors import DataError
 
 _BOMS = {
     b"\xef\xbb\xbf": "utf-8-sig",

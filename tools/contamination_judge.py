@@ -6,8 +6,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
-from copilot.quoting import data_block, quote
 from prompts import load_prompt
+from tools.quoting import data_block, quote
 
 _LIMIT = 1500
 

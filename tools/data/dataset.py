@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from copilot.data.decoding import decode_bytes
-from copilot.data.docs import METADATA_NAMES
-from copilot.data.shards import Corpus, corpus_groups, open_corpus, shard_format, sharded_bytes
-from copilot.data.tables import TABLE_SUFFIXES, Table, read_table
-from copilot.errors import DataError, UsageError
+from tools.data.decoding import decode_bytes
+from tools.data.docs import METADATA_NAMES
+from tools.data.shards import Corpus, corpus_groups, open_corpus, shard_format, sharded_bytes
+from tools.data.tables import TABLE_SUFFIXES, Table, read_table
+from tools.errors import DataError, UsageError
 
 DOC_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ".py", ".yaml", ".yml", ".cfg", ".toml", ".sh", ".r", ".ipynb",
                 ""}

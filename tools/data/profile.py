@@ -8,11 +8,11 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from copilot.data.dataset import Dataset
-from copilot.data.docs import Documentation, read_documentation
-from copilot.data.relations import Relation, find_relations
-from copilot.data.roles import CONFIDENT, ColumnRole, infer_roles
-from copilot.data.tables import Table
+from tools.data.dataset import Dataset
+from tools.data.docs import Documentation, read_documentation
+from tools.data.relations import Relation, find_relations
+from tools.data.roles import CONFIDENT, ColumnRole, infer_roles
+from tools.data.tables import Table
 
 ColumnKind = Literal["empty", "constant", "boolean", "numeric", "datetime", "categorical", "text", "id", "mixed"]
 

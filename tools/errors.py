@@ -16,7 +16,7 @@ class CopilotError(Exception):
 
     def line(self) -> str:
         """One physical line: newlines and control characters from file names or data are shown escaped."""
-        from copilot.quoting import terminal_safe
+        from tools.quoting import terminal_safe
 
         parts = [f"{self.file}: {self.cause}" if self.file else self.cause]
         if self.fix:
