@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -15,12 +14,13 @@ from tools.data import Dataset, DatasetProfile, Table, profile_dataset
 from tools.data.source_text import SourceText
 from tools.errors import UsageError
 from tools.focus import Focus
+from tools.progress import Progress
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.tools import StructuredTool
 
-ProgressCallback = Callable[[float], None]
+
 
 
 @dataclass
@@ -32,7 +32,7 @@ class ToolContext:
     """
 
     dataset: Dataset
-    progress: ProgressCallback = field(default=lambda _fraction: None)
+    progress: Progress = field(default=lambda _fraction: None)
     _profile: DatasetProfile | None = None
     cache_dir: Path | None = None
     llm: BaseChatModel | None = None  # a configured chat model, for tools that can use one (a judge)
@@ -63,7 +63,7 @@ class ToolContext:
             self._source = SourceText(self.dataset, root)
         return self._source
 
-    def with_progress(self, progress: ProgressCallback) -> ToolContext:
+    def with_progress(self, progress: Progress) -> ToolContext:
         """The same data and profile, reporting progress elsewhere (one context per step)."""
         return replace(self, progress=progress, _profile=self.profile, _source=self.source)
 

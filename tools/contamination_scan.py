@@ -15,7 +15,7 @@ import builtins
 import keyword
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,8 +24,8 @@ import pandas as pd
 from tools.benchmark_sets import BenchmarkSet
 from tools.minhash import word_token_hashes
 from tools.ngrams import ngram_hashes, ngram_hashes_of
+from tools.progress import Progress
 
-Progress = Callable[[float], None]
 PALM_SHARE = 0.7
 SKELETON_SHARE = 0.7
 _SKELETON_MIN_GRAMS = 12  # a shorter skeleton is too generic to call a copy

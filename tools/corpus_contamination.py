@@ -14,7 +14,8 @@ from functools import lru_cache, partial
 from tools import benchmark_sets
 from tools.contamination_scan import ContaminationIndex
 from tools.data.shards import Corpus
-from tools.engine import Engine, Progress
+from tools.engine import Engine
+from tools.progress import Progress
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from tools.data.shards import Corpus
-from tools.engine import Engine, Progress
+from tools.engine import Engine
 from tools.minhash import MinHashConfig, UnionFind, band_key, shingle, signatures
 from tools.ngrams import mix
+from tools.progress import Progress
 from tools.textnorm import row_keys
 
 PARTITIONS = 16

@@ -24,11 +24,11 @@ from typing import Literal, Protocol, TypeVar
 import numpy as np
 
 from tools.data.shards import Corpus
+from tools.progress import Progress
 
 EngineName = Literal["local", "ray"]
 T = TypeVar("T")
 R = TypeVar("R")
-Progress = Callable[[float], None]
 MapFn = Callable[[Corpus, int], T]
 ShuffleMapFn = Callable[[Corpus, int], list[np.ndarray]]
 ReduceFn = Callable[[list[np.ndarray]], R]

@@ -15,8 +15,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from tools.errors import UsageError
+from tools.progress import Progress
 
-Progress = Callable[[float], None]
 VERY_LOW_QUALITY = 0.1
 _MAX_CATEGORIES = 250  # a string column with more distinct values is an id or free text, not a feature
 KNN_MAX_ROWS = 20_000

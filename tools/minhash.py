@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -28,11 +28,11 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from tools.ngrams import mix as _mix
 from tools.ngrams import ngram_hashes, ngram_hashes_of
+from tools.progress import Progress
 from tools.textnorm import normalize_loose
 
 _WORD = re.compile(r"\w+")
 _CHUNK_DOCS = 20_000
-Progress = Callable[[float], None]
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,15 @@ no embedding function, so chromadb never downloads its default model. Telemetry 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from tools.embeddings import Embedder
+from tools.progress import Progress
 
 _EMBED_BATCH = 2048
-Progress = Callable[[float], None]
 
 
 def _client(path: Path | None):  # -> chromadb.ClientAPI
