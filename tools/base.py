@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel
 
-from tools.contracts import ToolResult
+from tools.contracts import Finding, ToolResult
 from tools.data import Dataset, DatasetProfile, Table, profile_dataset
+from tools.data.profile import TableProfile
 from tools.data.source_text import SourceText
 from tools.errors import UsageError
 from tools.focus import Focus
@@ -119,6 +120,34 @@ class Tool(ABC):
 
         return StructuredTool.from_function(func=call, name=self.name, description=self.description,
                                             args_schema=self.Args)
+
+
+class TableCheck(Tool):
+    """A tool that looks at each table on its own. The base owns the loop over the tables asked for, the
+    profile lookup and the progress; a subclass implements `check_table`, and may add findings about the
+    dataset as a whole (`check_dataset`) and say what it found in one line (`summary`)."""
+
+    def run(self, ctx: ToolContext, args: BaseModel) -> ToolResult:
+        tables = ctx.tables(getattr(args, "table", None))
+        findings: list[Finding] = []
+        for i, table in enumerate(tables):
+            findings += self.check_table(ctx, args, table, ctx.profile.table(table.name))
+            ctx.progress((i + 1) / (len(tables) + 1))
+        findings = self.check_dataset(ctx, args, tables, findings)
+        ctx.progress(1.0)
+        return ToolResult(tool=self.name, findings=findings, summary=self.summary(findings))
+
+    @abstractmethod
+    def check_table(self, ctx: ToolContext, args: BaseModel, table: Table, profile: TableProfile) -> list[Finding]:
+        """The findings of one table."""
+
+    def check_dataset(self, ctx: ToolContext, args: BaseModel, tables: list[Table],
+                      findings: list[Finding]) -> list[Finding]:
+        """All findings, given the tables' findings: a check across tables or files adds its own here."""
+        return findings
+
+    def summary(self, findings: list[Finding]) -> str:
+        return f"{len(findings)} findings." if findings else "Nothing found."
 
 
 class ToolRegistry:

@@ -7,8 +7,9 @@ import re
 
 from pydantic import BaseModel, Field
 
-from tools.base import Tool, ToolContext, register
-from tools.contracts import Finding, ToolResult
+from tools.base import TableCheck, ToolContext, register
+from tools.contracts import Finding
+from tools.data.profile import TableProfile
 from tools.data.relations import family
 from tools.data.tables import HeaderRepair, Table
 
@@ -68,7 +69,7 @@ def header_finding(table: Table, repair: HeaderRepair) -> Finding:
 
 
 @register
-class FileChecksTool(Tool):
+class FileChecksTool(TableCheck):
     name = "file_checks"
     description = ("Check the files: ones that cannot be read (ragged rows, truncated or invalid JSON, undecodable "
                    "bytes, binary content; with line numbers), text garbled by a wrong encoding (mojibake such as "
@@ -77,35 +78,39 @@ class FileChecksTool(Tool):
     Args = FileChecksArgs
     in_audit = True
 
-    def run(self, ctx: ToolContext, args: FileChecksArgs) -> ToolResult:
-        findings = [Finding(tool=self.name, type="malformed_file", severity="high", issue=f"{p.file} cannot be read",
-                            evidence=[p.file, p.message], file=p.file, score=1.0,
-                            description="A file that does not parse is silently left out by most loaders.")
-                    for p in ctx.dataset.problems if args.table in (None, p.file)]
-        tables = ctx.tables(args.table)
-        for table in tables:
-            profile = ctx.profile.table(table.name)
-            for col in profile.columns:
-                if col.kind not in ("text", "categorical", "mixed", "id"):
-                    continue
-                text = table.df[col.name].dropna().astype(str)
-                hits = text[text.str.contains(_MOJIBAKE)]
-                if hits.empty:
-                    continue
-                findings.append(Finding(
-                    tool=self.name, type="encoding", severity="medium",
-                    issue=f"{col.name} has garbled characters in {len(hits)} rows",
-                    evidence=[col.name, *[f"row {r}: {v[max(0, m.start() - 15):m.end() + 15]!r}"
-                                          for r, v in hits.head(_SHOWN).items() if (m := _MOJIBAKE.search(v))]],
-                    description="Text was decoded with the wrong encoding (UTF-8 read as Latin-1/cp1252): words are "
-                                "corrupted; re-read the source as UTF-8 or repair it with ftfy.",
-                    file=table.name, rows=[int(r) for r in hits.index[:50]], columns=[col.name],
-                    score=min(1.0, len(hits) / 5)))
-        findings += [header_finding(t, t.header) for t in tables if t.header is not None]
-        findings += legacy_encodings(ctx, tables)
-        findings += self._drift(ctx, [t.name for t in tables])
-        return ToolResult(tool=self.name, findings=findings,
-                          summary=f"{len(findings)} file problems." if findings else "Files read cleanly.")
+    def check_table(self, ctx: ToolContext, args: FileChecksArgs, table: Table,
+                    profile: TableProfile) -> list[Finding]:
+        findings = []
+        for col in profile.columns:
+            if col.kind not in ("text", "categorical", "mixed", "id"):
+                continue
+            text = table.df[col.name].dropna().astype(str)
+            hits = text[text.str.contains(_MOJIBAKE)]
+            if hits.empty:
+                continue
+            findings.append(Finding(
+                tool=self.name, type="encoding", severity="medium",
+                issue=f"{col.name} has garbled characters in {len(hits)} rows",
+                evidence=[col.name, *[f"row {r}: {v[max(0, m.start() - 15):m.end() + 15]!r}"
+                                      for r, v in hits.head(_SHOWN).items() if (m := _MOJIBAKE.search(v))]],
+                description="Text was decoded with the wrong encoding (UTF-8 read as Latin-1/cp1252): words are "
+                            "corrupted; re-read the source as UTF-8 or repair it with ftfy.",
+                file=table.name, rows=[int(r) for r in hits.index[:50]], columns=[col.name],
+                score=min(1.0, len(hits) / 5)))
+        return findings + ([header_finding(table, table.header)] if table.header is not None else [])
+
+    def check_dataset(self, ctx: ToolContext, args: FileChecksArgs, tables: list[Table],
+                      findings: list[Finding]) -> list[Finding]:
+        """Files that could not be read come first; then the tables' findings, legacy encodings and schema drift
+        between split files."""
+        unread = [Finding(tool=self.name, type="malformed_file", severity="high", issue=f"{p.file} cannot be read",
+                          evidence=[p.file, p.message], file=p.file, score=1.0,
+                          description="A file that does not parse is silently left out by most loaders.")
+                  for p in ctx.dataset.problems if args.table in (None, p.file)]
+        return [*unread, *findings, *legacy_encodings(ctx, tables), *self._drift(ctx, [t.name for t in tables])]
+
+    def summary(self, findings: list[Finding]) -> str:
+        return f"{len(findings)} file problems." if findings else "Files read cleanly."
 
     def _drift(self, ctx: ToolContext, names: list[str]) -> list[Finding]:
         families: dict[str, list[str]] = {}

@@ -7,9 +7,11 @@ import re
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.base import Tool, ToolContext, register
-from tools.contracts import Finding, ToolResult
+from tools.base import TableCheck, ToolContext, register
+from tools.contracts import Finding
 from tools.data.docs import ColumnDoc
+from tools.data.profile import TableProfile
+from tools.data.tables import Table
 from tools.personal_data import (
     BIOLOGICAL,
     HUMAN_TAXA,
@@ -65,7 +67,7 @@ def _sensitive_kind(name: str, doc: ColumnDoc | None) -> tuple[str | None, list[
 
 
 @register
-class PrivacyChecksTool(Tool):
+class PrivacyChecksTool(TableCheck):
     name = "privacy_checks"
     description = ("Find personal data in free text (email addresses, phone numbers, street addresses, card and "
                    "social security numbers; quoted with their row so they can be found) and sensitive attributes "
@@ -75,43 +77,42 @@ class PrivacyChecksTool(Tool):
     Args = PrivacyChecksArgs
     in_audit = True
 
-    def run(self, ctx: ToolContext, args: PrivacyChecksArgs) -> ToolResult:
+    def check_table(self, ctx: ToolContext, args: PrivacyChecksArgs, table: Table,
+                    profile: TableProfile) -> list[Finding]:
         findings: list[Finding] = []
-        tables = ctx.tables(args.table)
-        for i, table in enumerate(tables):
-            profile = ctx.profile.table(table.name)
-            label = args.label_column or profile.likely_label
-            organisms = _organisms(table.df)
-            for col in profile.columns:
-                series = table.df[col.name]
-                if col.kind in ("text", "categorical", "id", "mixed"):
-                    findings += self._pii(table.name, col.name, series.head(_MAX_ROWS_SCANNED))
-                kind, said = _sensitive_kind(col.name, ctx.profile.docs.column_doc(col.name))
-                if kind == "age" and not _whole_numbers(series):
-                    kind = None  # "age" of a building stock in %, say: a person's age is a whole number
-                if kind and col.kind not in ("empty", "constant", "id", "text"):
-                    role = ("and is the label: predicting it is itself sensitive" if col.name == label
-                            else f"and would be a feature for {label}" if label else "")
-                    # A penguin's sex is biology: in a table of organisms only human-only categories (an
-                    # observer's ethnicity, say) are about people.
-                    animal = organisms is not None and kind in BIOLOGICAL
-                    said = said + ([f"the rows are organisms: {organisms[0]} = {', '.join(organisms[1])}"]
-                                   if animal else [])
-                    findings.append(Finding(
-                        tool=self.name, type="sensitive_attribute",
-                        # As the label it is the task itself (a diagnosis to predict): worth knowing, not a defect.
-                        # Age is in nearly every table about people: worth knowing, rarely the problem.
-                        severity="low" if col.name == label or kind == "age" or animal
-                        else "high" if kind in SPECIAL_CATEGORIES else "medium",
-                        issue=f"{col.name} records {kind} {role}".strip(),
-                        evidence=[col.name, *said, f"values: {', '.join(col.samples[:4])}"],
-                        description=f"Using {kind} as a feature can make a model discriminate, and may be unlawful "
-                                    "(e.g. GDPR special categories); document why it is needed, or drop it and check "
-                                    "its proxies.", file=table.name, columns=[col.name], score=0.8))
-            ctx.progress((i + 1) / len(tables))
-        summary = (f"{sum(f.type == 'pii' for f in findings)} columns with personal data, "
-                   f"{sum(f.type == 'sensitive_attribute' for f in findings)} sensitive attributes.")
-        return ToolResult(tool=self.name, summary=summary, findings=findings)
+        label = args.label_column or profile.likely_label
+        organisms = _organisms(table.df)
+        for col in profile.columns:
+            series = table.df[col.name]
+            if col.kind in ("text", "categorical", "id", "mixed"):
+                findings += self._pii(table.name, col.name, series.head(_MAX_ROWS_SCANNED))
+            kind, said = _sensitive_kind(col.name, ctx.profile.docs.column_doc(col.name))
+            if kind == "age" and not _whole_numbers(series):
+                kind = None  # "age" of a building stock in %, say: a person's age is a whole number
+            if kind and col.kind not in ("empty", "constant", "id", "text"):
+                role = ("and is the label: predicting it is itself sensitive" if col.name == label
+                        else f"and would be a feature for {label}" if label else "")
+                # A penguin's sex is biology: in a table of organisms only human-only categories (an
+                # observer's ethnicity, say) are about people.
+                animal = organisms is not None and kind in BIOLOGICAL
+                said = said + ([f"the rows are organisms: {organisms[0]} = {', '.join(organisms[1])}"]
+                               if animal else [])
+                findings.append(Finding(
+                    tool=self.name, type="sensitive_attribute",
+                    # As the label it is the task itself (a diagnosis to predict): worth knowing, not a defect.
+                    # Age is in nearly every table about people: worth knowing, rarely the problem.
+                    severity="low" if col.name == label or kind == "age" or animal
+                    else "high" if kind in SPECIAL_CATEGORIES else "medium",
+                    issue=f"{col.name} records {kind} {role}".strip(),
+                    evidence=[col.name, *said, f"values: {', '.join(col.samples[:4])}"],
+                    description=f"Using {kind} as a feature can make a model discriminate, and may be unlawful "
+                                "(e.g. GDPR special categories); document why it is needed, or drop it and check "
+                                "its proxies.", file=table.name, columns=[col.name], score=0.8))
+        return findings
+
+    def summary(self, findings: list[Finding]) -> str:
+        return (f"{sum(f.type == 'pii' for f in findings)} columns with personal data, "
+                f"{sum(f.type == 'sensitive_attribute' for f in findings)} sensitive attributes.")
 
     def _pii(self, table: str, column: str, series: pd.Series) -> list[Finding]:
         text = series.dropna().astype(str)

@@ -8,8 +8,8 @@ from datetime import datetime
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.base import Tool, ToolContext, register
-from tools.contracts import Finding, ToolResult
+from tools.base import TableCheck, ToolContext, register
+from tools.contracts import Finding
 from tools.data.profile import TableProfile
 from tools.data.tables import Table
 from tools.evidence import row_namer
@@ -332,7 +332,7 @@ def target_leakage(table: Table, profile: TableProfile, label: str | None, bar: 
 
 
 @register
-class ValueChecksTool(Tool):
+class ValueChecksTool(TableCheck):
     name = "value_checks"
     description = ("Check values: missing values disguised as -999, 9999, 'NA', '?' or empty strings; impossible "
                    "values (negative ages, counts or prices, percentages over 100, future dates); inconsistent "
@@ -341,16 +341,14 @@ class ValueChecksTool(Tool):
     Args = ValueChecksArgs
     in_audit = True
 
-    def run(self, ctx: ToolContext, args: ValueChecksArgs) -> ToolResult:
-        findings: list[Finding] = []
-        tables = ctx.tables(args.table)
-        for i, table in enumerate(tables):
-            profile = ctx.profile.table(table.name)
-            label = args.label_column or profile.likely_label
-            bar = 0.95 if ctx.focus.on(kind="label") or ctx.focus.on(kind="split") else 0.98
-            findings += disguised_missing(table, profile, ctx.focus) + out_of_range(table, profile)
-            findings += inconsistent_formats(table, profile) + target_leakage(table, profile, label, bar)
-            ctx.progress((i + 1) / len(tables))
+    def check_table(self, ctx: ToolContext, args: ValueChecksArgs, table: Table,
+                    profile: TableProfile) -> list[Finding]:
+        label = args.label_column or profile.likely_label
+        bar = 0.95 if ctx.focus.on(kind="label") or ctx.focus.on(kind="split") else 0.98
+        return (disguised_missing(table, profile, ctx.focus) + out_of_range(table, profile)
+                + inconsistent_formats(table, profile) + target_leakage(table, profile, label, bar))
+
+    def summary(self, findings: list[Finding]) -> str:
         counts = {t: sum(f.type == t for f in findings) for t in sorted({f.type for f in findings})}
         summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "no value problems found"
-        return ToolResult(tool=self.name, summary=summary[0].upper() + summary[1:] + ".", findings=findings)
+        return summary[0].upper() + summary[1:] + "."
