@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,14 @@ def test_unmatched_counts_findings_that_point_at_no_hidden_issue() -> None:
     noise = {"issue": "column 'Month' is constant", "evidence": ["Month"], "file": "airquality.csv", "type": "other",
              "description": "a constant column"}
     assert unmatched({"findings": [hit, noise, noise]}, case) == 2
+
+
+def test_copilot_eval_is_a_command_of_the_cli(cli, tmp_path: Path) -> None:
+    """`copilot eval` comes from evals through an entry point (the agent does not import its harness)."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copytree(CASES / "ragged-line", cases / "ragged-line")
+    result = cli("eval", cases, "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert "ragged-line: success" in result.out and (tmp_path / "out" / "ragged-line.json").exists()
+    assert "eval" in cli("--help").out
