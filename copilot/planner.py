@@ -178,6 +178,7 @@ def slow_step_notes(plan: Plan, profile: DatasetProfile, registry: ToolRegistry,
 
 
 _CORPUS_ROWS_PER_SECOND = {"local": 15_000, "ray": 14_000}  # dedup, 30-80 words a text, 2 cores (benchmarks/corpus.py)
+_START_SECONDS = {"ray": 15}  # starting a local Ray cluster and its workers
 
 
 def corpus_notes(dataset: Dataset, engine: str) -> list[str]:
@@ -186,7 +187,7 @@ def corpus_notes(dataset: Dataset, engine: str) -> list[str]:
     for table in dataset.tables.values():
         if table.corpus is None:
             continue
-        seconds = table.corpus.rows / _CORPUS_ROWS_PER_SECOND.get(engine, 8_000)
+        seconds = table.corpus.rows / _CORPUS_ROWS_PER_SECOND.get(engine, 8_000) + _START_SECONDS.get(engine, 0)
         notes.append(f"{table.name} is a corpus ({table.corpus.describe()}), too big to load: duplicates and "
                      f"contamination stream every row on the {engine} engine (about {_duration(seconds)} for "
                      f"duplicates); the other checks read a random sample of {len(table.df):,} rows.")
