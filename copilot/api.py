@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 from copilot.gate import Decision, Policy, policy_from_option
-from copilot.llm import build_chat_model
 from copilot.report import run_html
 from copilot.session import Outcome, Session
 from copilot.settings import Settings
@@ -94,7 +93,7 @@ class Copilot:
         """Plan and run a goal; changes the policy leaves to you wait in `Run.waiting`."""
         if self.last is not None:
             self.last.session.close()  # a new run supersedes the last one's open checkpointer
-        session = Session(self.workspace, self.policy, llm=build_chat_model(self.settings), settings=self.settings)
+        session = Session.open(self.workspace, self.policy, self.settings)
         self.last = Run(self, session, session.start(goal, {"label_column": label, "text_column": text}))
         return self.last
 

@@ -92,9 +92,9 @@ class Chat:
     # ---- turns ---------------------------------------------------------------------------------------
     def _new_session(self) -> Session:
         self._close_session()
-        self.session = Session(self.workspace, ASK,
-                               ask=TerminalApprover(self.console, workspace_previews(self.workspace)),
-                               events=TerminalEvents(self.console), llm=self.llm, settings=self.settings)
+        self.session = Session.open(self.workspace, ASK, self.settings,
+                                    ask=TerminalApprover(self.console, workspace_previews(self.workspace)),
+                                    events=TerminalEvents(self.console))
         return self.session
 
     def _close_session(self) -> None:

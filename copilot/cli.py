@@ -152,11 +152,9 @@ def _settings(console: Console, model: str | None, base_url: str | None, engine:
 
 def _session(workspace: Workspace, policy: Policy, console: Console, settings: Settings) -> Session:
     ask = TerminalApprover(console, workspace_previews(workspace)) if policy.default == "ask" or policy.rules else None
-    from copilot.llm import build_chat_model
     from copilot.session import Session  # imported here: LangGraph is slow to import; only run/resume need it
 
-    return Session(workspace, policy, ask=ask, events=TerminalEvents(console), llm=build_chat_model(settings),
-                   settings=settings)
+    return Session.open(workspace, policy, settings, ask=ask, events=TerminalEvents(console))
 
 
 @app.command()
@@ -176,13 +174,11 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
     if report is not None:
         ws.refuse_overlap(report, "report")
     overrides = {"label_column": label, "text_column": text}
-    session = _session(ws, policy, console, settings)
-    try:
-        outcome = session.start(goal, overrides, sample=sample)
-    except KeyboardInterrupt:
-        _paused(console, session, ws)
-    finally:
-        session.close()
+    with _session(ws, policy, console, settings) as session:
+        try:
+            outcome = session.start(goal, overrides, sample=sample)
+        except KeyboardInterrupt:
+            _paused(console, session, ws)
     _finish(console, outcome, json_out, ws, report)
 
 
@@ -198,13 +194,11 @@ def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use
     ws = _resolve_workspace(data, workspace, wait)
     if report is not None:
         ws.refuse_overlap(report, "report")
-    session = _session(ws, policy, console, _settings(console, model, base_url, engine))
-    try:
-        outcome = session.resume()
-    except KeyboardInterrupt:
-        _paused(console, session, ws)
-    finally:
-        session.close()
+    with _session(ws, policy, console, _settings(console, model, base_url, engine)) as session:
+        try:
+            outcome = session.resume()
+        except KeyboardInterrupt:
+            _paused(console, session, ws)
     _finish(console, outcome, json_out, ws, report)
 
 

@@ -3,7 +3,8 @@
 This is the Python API under the CLI (and the notebook magic):
 
     ws = Workspace.open("data.csv")
-    outcome = Session(ws, policy_from_option("all")).start("remove duplicates")
+    with Session.open(ws, policy_from_option("all")) as session:
+        outcome = session.start("remove duplicates")
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from langgraph.types import Command
 
 from copilot.gate import Decision, Policy
 from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
+from copilot.llm import build_chat_model
 from copilot.plan import Plan
 from copilot.settings import Settings
 from copilot.workspace import Workspace
@@ -88,6 +90,22 @@ class Session:
         self._checkpointer = open_checkpointer(workspace)
         self.graph = build_graph(self._checkpointer)
         self.session_id: str | None = None
+
+    @classmethod
+    def open(cls, workspace: Workspace, policy: Policy, settings: Settings | None = None, *,
+             ask: AskHuman | None = None, events: SessionEvents | None = None,
+             registry: ToolRegistry = REGISTRY) -> Session:
+        """The one way a front end opens a session: the model is built from `settings` (none offline). Use it
+        in a `with` block: the session's checkpointer is closed at the end, whatever happens."""
+        settings = settings or Settings()
+        return cls(workspace, policy, ask=ask, events=events, registry=registry, llm=build_chat_model(settings),
+                   settings=settings)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def start(self, goal: str, overrides: dict[str, Any] | None = None, plan: Plan | None = None,
               sample: int | None = None) -> Outcome:

@@ -72,9 +72,8 @@ def run_case(folder: Path, level: int, out: Path, settings: Settings) -> CaseRes
         files = Path(tmp) / "files"
         shutil.copytree(folder / "files", files)  # the case stays untouched whatever happens
         workspace = Workspace.open(files, Path(tmp) / "workspace")
-        session = Session(workspace, DRY_RUN, llm=llm, settings=settings)
-        outcome = session.start(f"{GOAL} Hint: {hint}" if hint else GOAL)
-        session.close()
+        with Session.open(workspace, DRY_RUN, settings) as session:
+            outcome = session.start(f"{GOAL} Hint: {hint}" if hint else GOAL)
     findings = [f for r in outcome.results for f in r.findings]
     answer = answer_from(findings, hint)
     out.mkdir(parents=True, exist_ok=True)
