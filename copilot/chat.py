@@ -180,8 +180,8 @@ class Chat:
             written = self.workspace.export(rest or "curated.csv")
             self.console.print("Exported to " + ", ".join(escape(str(p)) for p in written))
         elif name == "/tools":
-            for tool in REGISTRY.all():
-                self.console.print(f"[bold]{tool.name}[/]: {escape(tool.description)}")
+            for tool in REGISTRY.catalogue():
+                self.console.print(f"[bold]{tool['name']}[/]: {escape(tool['description'])}")
         else:
             self.console.print(f"Unknown command {escape(name)}; /help lists them.")
         return True

@@ -232,8 +232,7 @@ def plan(data: DataArg, goal: GoalArg, label: LabelOpt = None, text: TextOpt = N
 @app.command("tools")
 def list_tools(json_out: JsonOpt = False) -> None:
     """List the tools with their descriptions and argument schemas."""
-    catalog = [{"name": t.name, "description": t.description, "args": t.Args.model_json_schema()}
-               for t in REGISTRY.all()]
+    catalog = REGISTRY.catalogue()
     if json_out:
         typer.echo(json.dumps(catalog, indent=2))
         return

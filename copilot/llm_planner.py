@@ -43,8 +43,7 @@ class PlanDraft(BaseModel):
 
 
 def tool_catalog(registry: ToolRegistry) -> str:
-    return json.dumps([{"name": t.name, "description": t.description, "arguments": t.Args.model_json_schema()}
-                       for t in registry.all()], indent=1)
+    return json.dumps(registry.catalogue(), indent=1)
 
 
 def _parse(message: AIMessage) -> tuple[PlanDraft | None, str | None]:

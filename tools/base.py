@@ -178,6 +178,12 @@ class ToolRegistry:
     def names(self) -> list[str]:
         return sorted(self._tools)  # by name, not by which module happened to be imported first
 
+    def catalogue(self) -> list[dict]:
+        """Every tool as the planner model, `copilot tools` and the chat show it: name, description and the
+        JSON schema of its arguments."""
+        return [{"name": t.name, "description": t.description, "args": t.Args.model_json_schema()}
+                for t in self.all()]
+
     def all(self) -> list[Tool]:
         return [self._tools[name] for name in self.names()]
 
