@@ -30,7 +30,7 @@ from copilot.lock import WorkspaceLock
 from tools.atomic import append_line, atomic_write, atomic_write_bytes, atomic_write_text
 from tools.contracts import DropRows, ProposedChange, SetValues, WriteFile
 from tools.data.dataset import Dataset, LoadProblem, inside, load_dataset
-from tools.data.shards import Corpus, Shard, fingerprint
+from tools.data.shards import Corpus, Shard, fingerprint, sharded_bytes
 from tools.data.tables import ROW_ID, HeaderRepair, Table
 from tools.errors import UsageError
 from tools.operations import apply_to_table
@@ -120,8 +120,12 @@ def default_workspace_dir(data: Path) -> Path:
 def hash_inputs(data: Path) -> dict[str, str]:
     files = [data] if data.is_file() else sorted(
         p for p in data.rglob("*") if p.is_file() and ".copilot" not in p.parts and inside(p, data))
+    # A corpus (inputs past the size read out of core) is fingerprinted file by file, whatever each shard's
+    # size: hashing 50 GB of small shards through at every reopen would cost minutes.
+    corpus = sum(p.stat().st_size for p in files) >= sharded_bytes()
     return {str(p.relative_to(data.parent if data.is_file() else data)):
-            fingerprint(p) if p.stat().st_size > _WHOLE_HASH_BYTES else _sha256(p.read_bytes()) for p in files}
+            fingerprint(p) if corpus or p.stat().st_size > _WHOLE_HASH_BYTES else _sha256(p.read_bytes())
+            for p in files}
 
 
 class Workspace:

@@ -36,8 +36,7 @@ def _index(name: str) -> ContaminationIndex:
 def shard_matches(corpus: Corpus, index: int, *, column: str, benchmarks: tuple[str, ...]) -> list[CorpusMatch]:
     """Map: the matches of one shard's live rows against every benchmark."""
     found = []
-    for ids, batch in corpus.shard_batches(index, [column]):
-        texts = [t if isinstance(t, str) else "" for t in batch.column(column).to_pylist()]
+    for ids, texts in corpus.shard_texts(index, column):
         for name in benchmarks:
             found += [CorpusMatch(int(ids[m.row]), name, m.item, m.method, m.score) for m in _index(name).scan(texts)]
     return found

@@ -52,8 +52,7 @@ def _keys_of(texts: list[str], cfg: MinHashConfig) -> tuple[np.ndarray, np.ndarr
 
 
 def _texts(corpus: Corpus, index: int, column: str):
-    for ids, batch in corpus.shard_batches(index, [column]):
-        texts = [t if isinstance(t, str) else "" for t in batch.column(column).to_pylist()]
+    for ids, texts in corpus.shard_texts(index, column):
         filled = np.array([bool(t.strip()) for t in texts], bool)
         yield ids[filled], [t for t, f in zip(texts, filled, strict=True) if f]
 

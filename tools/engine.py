@@ -24,6 +24,7 @@ from typing import Literal, Protocol, TypeVar
 import numpy as np
 
 from tools.data.shards import Corpus
+from tools.errors import UsageError
 from tools.progress import Progress
 
 EngineName = Literal["local", "ray"]
@@ -125,15 +126,12 @@ def _reduce_parts(reduce_fn: ReduceFn, *parts: np.ndarray) -> R:
     return reduce_fn(list(parts))
 
 
-def engine(name: EngineName | str | None = None) -> Engine:
-    """The engine by name, or from COPILOT_ENGINE (default: local)."""
-    chosen = (name or os.environ.get("COPILOT_ENGINE") or "local").lower()
-    if chosen == "ray":
+def engine(name: EngineName | str) -> Engine:
+    """The engine by name (the session's `Settings.engine`, which reads COPILOT_ENGINE)."""
+    if name == "ray":
         return RayEngine()
-    if chosen != "local":
-        from tools.errors import UsageError
-
-        raise UsageError(f"unknown engine '{chosen}'", fix="use local or ray")
+    if name != "local":
+        raise UsageError(f"unknown engine '{name}'", fix="use local or ray")
     return LocalEngine()
 
 

@@ -149,3 +149,10 @@ def test_a_first_look_with_sample_reads_the_sample_only(corpus_dir: Path) -> Non
     looked = load_dataset(corpus_dir).sample(100)
     for table in looked.tables.values():
         assert table.corpus is None and len(table.df) == 100 and table.sampled_from in SHARD_ROWS
+
+
+def test_a_changed_shard_refuses_to_reopen_the_workspace(corpus_dir: Path, tmp_path: Path) -> None:
+    Workspace.open(corpus_dir, tmp_path / "ws")
+    _frame(0, SHARD_ROWS[0] - 1).to_parquet(corpus_dir / "data" / "part-0.parquet", row_group_size=64)
+    with pytest.raises(CopilotError, match="input files changed"):
+        Workspace.open(corpus_dir, tmp_path / "ws")

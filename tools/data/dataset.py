@@ -170,7 +170,7 @@ def load_dataset(path: str | Path, encoding: str | None = None) -> Dataset:
     documents: dict[str, str] = {}
     problems: list[LoadProblem] = []
     files = _iter_files(root, problems)
-    groups = corpus_groups(root, [f for f in files if f.suffix.lower() in TABLE_SUFFIXES or shard_format(f)])
+    groups = corpus_groups(root, files)  # the files of a shard format, when they add up past the threshold
     for name, shards in groups.items():
         try:
             tables[name] = corpus_table(name, open_corpus(root, shards))

@@ -18,6 +18,7 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -169,6 +170,11 @@ class Corpus:
                 ids, part = ids[keep], part.filter(pa.array(keep))
             yield ids, self._patched(ids, part)
 
+    def shard_texts(self, index: int, column: str) -> Iterator[tuple[np.ndarray, list[str]]]:
+        """(global row ids, texts) of one shard's live rows, batch by batch; a missing or non-text cell is ""."""
+        for ids, batch in self.shard_batches(index, [column]):
+            yield ids, [t if isinstance(t, str) else "" for t in batch.column(column).to_pylist()]
+
     def batches(self, columns: Sequence[str] | None = None,
                 batch_rows: int = BATCH_ROWS) -> Iterator[tuple[np.ndarray, pa.Table]]:
         for index in range(len(self.shards)):
@@ -187,8 +193,10 @@ class Corpus:
             part = part.set_column(part.column_names.index(column), column, pa.array(cells))
         return part
 
-    def _groups(self) -> list[tuple[int, int, int]]:
-        """(shard, first row, rows) of each block read at once: a Parquet row group, or a whole JSON lines shard."""
+    @cached_property
+    def _groups(self) -> list[tuple[int, int, int, int]]:
+        """(shard, row group, first row, rows) of each block read at once: a Parquet row group, or a whole JSON
+        lines shard (row group 0). Read from the footers once per corpus."""
         groups = []
         for index, shard in enumerate(self.shards):
             if shard.format == "parquet":
@@ -196,25 +204,20 @@ class Corpus:
                 first = 0
                 for g in range(meta.num_row_groups):
                     rows = meta.row_group(g).num_rows
-                    groups.append((index, first, rows))
+                    groups.append((index, g, first, rows))
                     first += rows
             elif shard.rows:
-                groups.append((index, 0, shard.rows))
+                groups.append((index, 0, 0, shard.rows))
         return groups
 
-    def _read_block(self, shard_index: int, first: int, rows: int, columns: Sequence[str] | None) -> pa.Table:
+    def _read_block(self, shard_index: int, group: int, first: int, rows: int,
+                    columns: Sequence[str] | None) -> pa.Table:
         shard = self.shards[shard_index]
         path = self.root / shard.path
         wanted = list(columns) if columns else self.columns
         if shard.format != "parquet":
             return _read_jsonl(path, wanted).slice(first, rows)
-        file = pq.ParquetFile(path)
-        start = 0
-        for g in range(file.metadata.num_row_groups):
-            if start == first:
-                return file.read_row_group(g, columns=wanted)
-            start += file.metadata.row_group(g).num_rows
-        raise DataError(f"no row group starts at row {first}", file=path)
+        return pq.ParquetFile(path).read_row_group(group, columns=wanted)
 
     def _frame(self, block_ids: np.ndarray, block: pa.Table, wanted: np.ndarray) -> pd.DataFrame:
         hit = np.isin(block_ids, wanted) & ~np.isin(block_ids, self.deleted)
@@ -226,11 +229,11 @@ class Corpus:
         """The given live rows as a DataFrame indexed by row id; reads only the blocks that hold them."""
         wanted = np.unique(np.asarray(row_ids, np.int64))
         frames = []
-        for shard_index, first, rows in self._groups():
+        for shard_index, group, first, rows in self._groups:
             start = self.shards[shard_index].offset + first
             lo, hi = np.searchsorted(wanted, [start, start + rows])
             if lo < hi:
-                block = self._read_block(shard_index, first, rows, columns)
+                block = self._read_block(shard_index, group, first, rows, columns)
                 frames.append(self._frame(np.arange(start, start + rows, dtype=np.int64), block, wanted[lo:hi]))
         if not frames:
             return pd.DataFrame(columns=list(columns or self.columns), index=pd.Index([], name="row_id"))
@@ -243,18 +246,18 @@ class Corpus:
         lines shards), picked in proportion to their rows, so a 50 GB corpus is sampled by reading a few
         blocks rather than all of them."""
         rng = np.random.default_rng(seed)
-        groups = self._groups()
-        sizes = np.array([g[2] for g in groups], float)
+        groups = self._groups
+        sizes = np.array([g[3] for g in groups], float)
         if not len(groups) or sizes.sum() == 0:
             return self.take([])
         count = min(SAMPLE_BLOCKS, len(groups))
         chosen = sorted(rng.choice(len(groups), size=count, replace=False, p=sizes / sizes.sum()).tolist())
         frames = []
         for g in chosen:
-            shard_index, first, size = groups[g]
+            shard_index, group, first, size = groups[g]
             start = self.shards[shard_index].offset + first
             ids = np.arange(start, start + size, dtype=np.int64)
-            frames.append(self._frame(ids, self._read_block(shard_index, first, size, None), ids))
+            frames.append(self._frame(ids, self._read_block(shard_index, group, first, size, None), ids))
         pool = pd.concat(frames)
         return pool if len(pool) <= rows else pool.sample(n=rows, random_state=seed).sort_index()
 
