@@ -2,11 +2,13 @@
 
 A stage is a plain function of (corpus, shard index), so both engines run the same code and give the same
 result. `map_shards` runs one task per shard and returns the results in shard order. `shuffle` is map →
-partition → reduce: each map task returns `partitions` arrays of records (keyed so that equal keys land in
-the same partition), and one reduce task per partition sees that partition's records from every shard.
+partition → reduce: a map task yields, batch by batch, `partitions` arrays of records (2-D, one dtype and
+width per partition; keyed so that equal keys land in the same partition), and one reduce task per partition
+sees that partition's records from every shard.
 
-- `LocalEngine` runs the shards one after another and spills map output to a temporary folder, one file per
-  (partition, shard), so memory holds one shard's output and then one partition, never the whole corpus.
+- `LocalEngine` runs the shards one after another and appends each batch's records to one spill file per
+  partition in a temporary folder, so memory holds one batch's output and then one partition, never a whole
+  shard or the corpus (choose `partitions` with `partitions_for`, which grows them with the corpus).
 - `RayEngine` runs map tasks on a Ray cluster (`RAY_ADDRESS`, or a local Ray started on demand); the shuffle
   is Ray's own (map tasks with `num_returns=partitions`, reduce tasks on the i-th output of each), so the
   records move through Ray's object store and only the reduce results reach the driver. The shards must be
@@ -17,13 +19,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
 import numpy as np
 
-from tools.data.shards import Corpus
+from tools.data.shards import BATCH_ROWS, Corpus
 from tools.errors import UsageError
 from tools.progress import Progress
 
@@ -31,7 +33,7 @@ EngineName = Literal["local", "ray"]
 T = TypeVar("T")
 R = TypeVar("R")
 MapFn = Callable[[Corpus, int], T]
-ShuffleMapFn = Callable[[Corpus, int], list[np.ndarray]]
+ShuffleMapFn = Callable[[Corpus, int], Iterable[list[np.ndarray]]]  # per batch: one array per partition
 ReduceFn = Callable[[list[np.ndarray]], R]
 
 
@@ -57,15 +59,26 @@ class LocalEngine:
     def shuffle(self, map_fn: ShuffleMapFn, reduce_fn: ReduceFn, corpus: Corpus, partitions: int,
                 progress: Progress = lambda f: None) -> list[R]:
         shards = len(corpus.shards)
+        layout: dict[int, tuple[np.dtype, int]] = {}  # partition → (dtype, width) of its records
         with tempfile.TemporaryDirectory(prefix="copilot-shuffle-") as spill:
-            folder = Path(spill)
+            files = [Path(spill) / f"p{part}.bin" for part in range(partitions)]
             for index in range(shards):
-                for part, records in enumerate(map_fn(corpus, index)):
-                    np.save(folder / f"p{part}-s{index}.npy", records, allow_pickle=False)
+                for parts in map_fn(corpus, index):
+                    for part, records in enumerate(parts):
+                        if len(records):
+                            layout.setdefault(part, (records.dtype, records.shape[1]))
+                            with files[part].open("ab") as out:
+                                out.write(np.ascontiguousarray(records).tobytes())
                 progress(0.8 * (index + 1) / shards)
             results = []
             for part in range(partitions):
-                results.append(reduce_fn([np.load(folder / f"p{part}-s{index}.npy") for index in range(shards)]))
+                if part in layout:
+                    dtype, width = layout[part]
+                    records = [np.fromfile(files[part], dtype).reshape(-1, width)]
+                    files[part].unlink()
+                else:
+                    records = []
+                results.append(reduce_fn(records))
                 progress(0.8 + 0.2 * (part + 1) / partitions)
         return results
 
@@ -104,12 +117,12 @@ class RayEngine:
     def shuffle(self, map_fn: ShuffleMapFn, reduce_fn: ReduceFn, corpus: Corpus, partitions: int,
                 progress: Progress = lambda f: None) -> list[R]:
         ray = self._ray()
-        mapper = ray.remote(num_returns=partitions)(_call)
+        mapper = ray.remote(num_returns=partitions)(_collect)
         reducer = ray.remote(_reduce_parts)
         corpus_ref = ray.put(corpus)
         outputs = []
         for index in range(len(corpus.shards)):
-            refs = mapper.remote(map_fn, corpus_ref, index)
+            refs = mapper.remote(map_fn, corpus_ref, index, partitions)
             outputs.append(refs if isinstance(refs, list) else [refs])  # one partition: one ref, not a list
         self._wait(ray, [r for refs in outputs for r in refs], progress, 0.0, 0.8)
         results = [reducer.remote(reduce_fn, *[refs[part] for refs in outputs]) for part in range(partitions)]
@@ -122,8 +135,26 @@ def _call(fn: MapFn, corpus: Corpus, index: int) -> T:
     return fn(corpus, index)
 
 
+def _collect(map_fn: ShuffleMapFn, corpus: Corpus, index: int, partitions: int) -> list[np.ndarray] | np.ndarray:
+    """A shuffle's map as a Ray task: the shard's batches joined per partition (the worker's memory, not the
+    driver's), returned as `partitions` objects."""
+    batches: list[list[np.ndarray]] = [[] for _ in range(partitions)]
+    for parts in map_fn(corpus, index):
+        for part, records in enumerate(parts):
+            if len(records):
+                batches[part].append(records)
+    joined = [np.concatenate(b) if b else np.empty((0, 0)) for b in batches]
+    return joined if partitions > 1 else joined[0]
+
+
 def _reduce_parts(reduce_fn: ReduceFn, *parts: np.ndarray) -> R:
-    return reduce_fn(list(parts))
+    return reduce_fn([p for p in parts if len(p)])
+
+
+def partitions_for(corpus: Corpus, least: int = 16) -> int:
+    """Shuffle partitions enough that each holds the records of about one batch of rows (`COPILOT_BATCH_ROWS`),
+    so a reduce's memory stays flat as the corpus grows."""
+    return max(least, -(-corpus.rows // BATCH_ROWS))
 
 
 def engine(name: EngineName | str) -> Engine:
@@ -135,4 +166,4 @@ def engine(name: EngineName | str) -> Engine:
     return LocalEngine()
 
 
-__all__ = ["Engine", "LocalEngine", "RayEngine", "engine"]
+__all__ = ["Engine", "LocalEngine", "RayEngine", "engine", "partitions_for"]
