@@ -181,6 +181,9 @@ _CORPUS_ROWS_PER_SECOND = {"local": 15_000, "ray": 14_000}  # dedup, 30-80 words
 _START_SECONDS = {"ray": 15}  # starting a local Ray cluster and its workers
 
 
+_EMBEDDED_ROWS_PER_SECOND = 15  # the rephrasing views per CPU core (benchmarks/contamination_rephrased.py)
+
+
 def corpus_notes(dataset: Dataset, engine: str) -> list[str]:
     """For each corpus of shards: its size, the engine, what streams and what reads a sample, and a time estimate."""
     notes = []
@@ -190,7 +193,10 @@ def corpus_notes(dataset: Dataset, engine: str) -> list[str]:
         seconds = table.corpus.rows / _CORPUS_ROWS_PER_SECOND.get(engine, 8_000) + _START_SECONDS.get(engine, 0)
         notes.append(f"{table.name} is a corpus ({table.corpus.describe()}), too big to load: duplicates and "
                      f"contamination stream every row on the {engine} engine (about {_duration(seconds)} for "
-                     f"duplicates); the other checks read a random sample of {len(table.df):,} rows.")
+                     f"duplicates); the other checks read a random sample of {len(table.df):,} rows. Rephrasings of "
+                     f"benchmark items are looked for only when asked (contamination's semantic=true), as that "
+                     f"puts every row through a sentence model: about "
+                     f"{_duration(table.corpus.rows / _EMBEDDED_ROWS_PER_SECOND)} of CPU time.")
     return notes
 
 

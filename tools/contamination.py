@@ -34,7 +34,8 @@ class ContaminationArgs(BaseModel):
     benchmarks: list[str] | None = Field(default=None, description="benchmark names (all registered when omitted; "
                                                                    "HumanEval is built in)")
     semantic: bool | None = Field(default=None, description="also compare embeddings (rephrasings); by default "
-                                                            f"on up to {_EMBEDDING_MAX_ROWS:,} rows")
+                                                            f"on up to {_EMBEDDING_MAX_ROWS:,} rows (on a corpus "
+                                                            "of shards: off unless asked, as it embeds every row)")
     semantic_threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="cosine for an embedding "
                                              "match (by default calibrated on each benchmark's own items)")
     against: str | None = Field(default=None, description="the other direction: this dataset is an evaluation "
@@ -113,8 +114,8 @@ class ContaminationTool(Tool):
         total = len(tables) * len(benches)
         for ti, table in enumerate(tables):
             column = self._text_column(ctx, table.name, args)
-            if table.corpus is not None and not args.semantic:
-                found, change = self._in_corpus(ctx, table, column, benches)
+            if table.corpus is not None:
+                found, change = self._in_corpus(ctx, table, column, benches, bool(args.semantic))
                 findings += found
                 changes += [change] if change else []
                 continue
@@ -157,11 +158,12 @@ class ContaminationTool(Tool):
         return ToolResult(tool=self.name, summary=summary or "No contamination found.", findings=findings,
                           proposed_changes=changes, artifacts=artifacts)
 
-    def _in_corpus(self, ctx: ToolContext, table, column: str,
-                   benches: list[BenchmarkSet]) -> tuple[list[Finding], ProposedChange | None]:
-        """Every row of a corpus, streamed shard by shard on the session's engine: the n-gram methods only
-        (semantic=True looks for rephrasings in the sample instead)."""
-        matches = corpus_matches(table.corpus, column, [b.name for b in benches], engine(ctx.engine), ctx.progress)
+    def _in_corpus(self, ctx: ToolContext, table, column: str, benches: list[BenchmarkSet],
+                   rephrasings: bool) -> tuple[list[Finding], ProposedChange | None]:
+        """Every row of a corpus, streamed shard by shard on the session's engine: the n-gram methods, and with
+        semantic=True the rephrasing views too (every row through a sentence model)."""
+        matches = corpus_matches(table.corpus, column, [b.name for b in benches], engine(ctx.engine), ctx.progress,
+                                 rephrasings)
         by_row: dict[int, list[tuple[str, Match]]] = defaultdict(list)
         for m in matches:
             by_row[m.row_id].append((m.benchmark, Match(0, m.item, m.method, m.score)))
@@ -173,8 +175,9 @@ class ContaminationTool(Tool):
         op = DropRows(table=table.name, row_ids=sorted(by_row))
         return findings, ProposedChange(
             tool=self.name, operation=op, finding_ids=[f.id for f in findings],
-            rationale=f"Drop the {len(by_row):,} rows of {table.name} that copy benchmark items (n-gram methods over "
-                      f"all {table.corpus.rows:,} rows), so scores on those benchmarks stay meaningful.",
+            rationale=f"Drop the {len(by_row):,} rows of {table.name} that copy "
+                      f"{'or rephrase ' if rephrasings else ''}benchmark items (checked over all "
+                      f"{table.corpus.rows:,} rows), so scores on those benchmarks stay meaningful.",
             preview=preview_corpus_change(table.corpus, op))
 
     @staticmethod

