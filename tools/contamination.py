@@ -71,6 +71,17 @@ def _best(hits: list[tuple[str, Match]]) -> tuple[str, Match]:
     return max(hits, key=lambda h: (h[1].method != "13-gram", h[1].score))
 
 
+def _per_benchmark(bench: BenchmarkSet, table: str, matches: list[Match],
+                   best: list[tuple[str, Match]]) -> Artifact:
+    """What one benchmark left in one table: rows, items (each row's best item), share, rows by method."""
+    items = {m.item for name, m in best if name == bench.name}
+    return Artifact(name=f"{bench.name} in {table}", kind="table", content=[{
+        "benchmark": bench.name, "table": table, "rows contaminated": len({m.row for m in matches}),
+        "items found": len(items), "share of benchmark": round(len(items) / len(bench.texts), 4),
+        **{f"rows by {method}": len({m.row for m in matches if m.method == method})
+           for method in sorted({m.method for m in matches})}}])
+
+
 @register
 class ContaminationTool(Tool):
     name = "contamination"
@@ -115,9 +126,10 @@ class ContaminationTool(Tool):
         for ti, table in enumerate(tables):
             column = self._text_column(ctx, table.name, args)
             if table.corpus is not None:
-                found, change = self._in_corpus(ctx, table, column, benches, bool(args.semantic))
+                found, change, summaries = self._in_corpus(ctx, table, column, benches, bool(args.semantic))
                 findings += found
                 changes += [change] if change else []
+                artifacts += summaries
                 continue
             texts = table.df[column].fillna("").astype(str).tolist()
             by_row: dict[int, list[tuple[str, Match]]] = defaultdict(list)
@@ -133,12 +145,7 @@ class ContaminationTool(Tool):
                 for m in matches:
                     by_row[m.row].append((bench.name, m))
                 best = [_best(hits) for hits in by_row.values()]
-                items = {m.item for name, m in best if name == bench.name}
-                artifacts.append(Artifact(name=f"{bench.name} in {table.name}", kind="table", content=[{
-                    "benchmark": bench.name, "table": table.name, "rows contaminated": len({m.row for m in matches}),
-                    "items found": len(items), "share of benchmark": round(len(items) / len(bench.texts), 4),
-                    **{f"rows by {method}": len({m.row for m in matches if m.method == method})
-                       for method in sorted({m.method for m in matches})}}]))
+                artifacts.append(_per_benchmark(bench, table.name, matches, best))
             table_findings = [self._finding(table.name, column, texts, row, hits, benches, int(table.df.index[row]))
                               for row, hits in sorted(by_row.items())]
             table_findings = sorted(table_findings, key=lambda f: -(f.score or 0))
@@ -159,26 +166,29 @@ class ContaminationTool(Tool):
                           proposed_changes=changes, artifacts=artifacts)
 
     def _in_corpus(self, ctx: ToolContext, table, column: str, benches: list[BenchmarkSet],
-                   rephrasings: bool) -> tuple[list[Finding], ProposedChange | None]:
+                   rephrasings: bool) -> tuple[list[Finding], ProposedChange | None, list[Artifact]]:
         """Every row of a corpus, streamed shard by shard on the session's engine: the n-gram methods, and with
         semantic=True the rephrasing views too (every row through a sentence model)."""
         matches = corpus_matches(table.corpus, column, [b.name for b in benches], engine(ctx.engine), ctx.progress,
                                  rephrasings)
         by_row: dict[int, list[tuple[str, Match]]] = defaultdict(list)
         for m in matches:
-            by_row[m.row_id].append((m.benchmark, Match(0, m.item, m.method, m.score)))
+            by_row[m.row_id].append((m.benchmark, Match(m.row_id, m.item, m.method, m.score)))
+        best = [_best(hits) for hits in by_row.values()]
+        hits = [(name, m) for row_hits in by_row.values() for name, m in row_hits]
+        summaries = [_per_benchmark(b, table.name, [m for name, m in hits if name == b.name], best) for b in benches]
         shown = sorted(by_row, key=lambda r: -max(m.score for _, m in by_row[r]))[:_FINDINGS_SHOWN]
         texts = table.corpus.take(shown, [column])[column].fillna("").astype(str)
         findings = [self._finding(table.name, column, [texts.get(r, "")], 0, by_row[r], benches, r) for r in shown]
         if not by_row:
-            return findings, None
+            return findings, None, summaries
         op = DropRows(table=table.name, row_ids=sorted(by_row))
         return findings, ProposedChange(
             tool=self.name, operation=op, finding_ids=[f.id for f in findings],
             rationale=f"Drop the {len(by_row):,} rows of {table.name} that copy "
                       f"{'or rephrase ' if rephrasings else ''}benchmark items (checked over all "
                       f"{table.corpus.rows:,} rows), so scores on those benchmarks stay meaningful.",
-            preview=preview_corpus_change(table.corpus, op))
+            preview=preview_corpus_change(table.corpus, op)), summaries
 
     @staticmethod
     def _text_column(ctx: ToolContext, table: str, args: ContaminationArgs) -> str | None:

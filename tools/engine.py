@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal, Protocol, TypeVar
@@ -35,6 +36,10 @@ R = TypeVar("R")
 MapFn = Callable[[Corpus, int], T]
 ShuffleMapFn = Callable[[Corpus, int], Iterable[list[np.ndarray]]]  # per batch: one array per partition
 ReduceFn = Callable[[list[np.ndarray]], R]
+_RAY_INIT = threading.Lock()
+# Shard tasks go to every node, as Ray Data's reads do: by default Ray would queue them all on the node that
+# holds their shared argument (the corpus), leaving the rest of a cluster idle.
+_SPREAD = "SPREAD"
 
 
 class Engine(Protocol):
@@ -94,10 +99,11 @@ class RayEngine:
     def _ray(self):  # -> the ray module, connected
         import ray  # imported here: the `[scale]` extra, needed only with --engine ray
 
-        if not ray.is_initialized():
-            address = os.environ.get("RAY_ADDRESS")
-            ray.init(address=address or None, num_cpus=None if address else self.num_cpus,
-                     include_dashboard=False, log_to_driver=False, configure_logging=False)
+        with _RAY_INIT:  # a session's steps run in threads, and two of them may be the first to need Ray
+            if not ray.is_initialized():
+                address = os.environ.get("RAY_ADDRESS")
+                ray.init(address=address or None, num_cpus=None if address else self.num_cpus,
+                         include_dashboard=False, log_to_driver=False, configure_logging=False)
         return ray
 
     def _wait(self, ray, refs: list, progress: Progress, lo: float, hi: float) -> None:
@@ -108,7 +114,7 @@ class RayEngine:
 
     def map_shards(self, fn: MapFn, corpus: Corpus, progress: Progress = lambda f: None) -> list[T]:
         ray = self._ray()
-        task = ray.remote(_call)
+        task = ray.remote(scheduling_strategy=_SPREAD)(_call)
         corpus_ref = ray.put(corpus)
         refs = [task.remote(fn, corpus_ref, index) for index in range(len(corpus.shards))]
         self._wait(ray, refs, progress, 0.0, 1.0)
@@ -117,7 +123,7 @@ class RayEngine:
     def shuffle(self, map_fn: ShuffleMapFn, reduce_fn: ReduceFn, corpus: Corpus, partitions: int,
                 progress: Progress = lambda f: None) -> list[R]:
         ray = self._ray()
-        mapper = ray.remote(num_returns=partitions)(_collect)
+        mapper = ray.remote(num_returns=partitions, scheduling_strategy=_SPREAD)(_collect)
         reducer = ray.remote(_reduce_parts)
         corpus_ref = ray.put(corpus)
         outputs = []

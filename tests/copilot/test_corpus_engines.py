@@ -1,9 +1,12 @@
-"""A corpus of shards through a whole session on the local engine and on a real local Ray cluster (2 CPUs, started
-here and shut down after): the same findings and the same proposed drops; approving writes a deletion vector."""
+"""A corpus of shards through a whole session on the local engine and on a real Ray cluster of two nodes (one
+CPU each, on this machine; started here, reached through RAY_ADDRESS as a user's cluster would be, and shut
+down after): the same findings and the same proposed drops; approving writes a deletion vector."""
 
 from __future__ import annotations
 
+import os
 import random
+import time
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +25,17 @@ GOAL = "find duplicates and check it against humaneval"
 
 @pytest.fixture(scope="module")
 def ray_cluster():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+    cluster.add_node(num_cpus=1)
+    cluster.wait_for_nodes()
+    before = os.environ.get("RAY_ADDRESS")
+    os.environ["RAY_ADDRESS"] = cluster.address
+    yield cluster
     ray.shutdown()
+    cluster.shutdown()
+    os.environ.pop("RAY_ADDRESS") if before is None else os.environ.update(RAY_ADDRESS=before)
 
 
 @pytest.fixture
@@ -78,6 +89,8 @@ def test_local_and_ray_engines_find_the_same_and_an_approved_drop_is_a_deletion_
     assert any("corpus" in note and "ray engine" in note for note in on_ray.plan.notes)
     drops = dict(_dropped(local))
     assert set(drops["contamination"]) == planted
+    (contamination,) = [r for r in local.results if r.tool == "contamination"]
+    assert contamination.summary.startswith(f"humaneval: {len(planted)} items")
     assert copies <= set(drops["duplicates"]) and len(drops["duplicates"]) <= len(copies) + 2
 
     ws, _ = _run(data, tmp_path / "approved", "local", APPROVE_ALL)
@@ -87,3 +100,17 @@ def test_local_and_ray_engines_find_the_same_and_an_approved_drop_is_a_deletion_
     removed = set(np.load(ws.objects / f"{head.corpus.deleted}.npy").tolist())
     assert removed == set(drops["duplicates"]) | planted
     assert head.rows == 2400 + len(copies) + len(planted) - len(removed)
+
+
+def test_the_ray_engine_spreads_shards_over_the_nodes_of_a_cluster(corpus, ray_cluster) -> None:
+    from tools.data.dataset import load_dataset
+    from tools.engine import engine
+
+    def node_of_shard(corpus, index: int) -> str:  # nested: Ray's workers cannot import a test module
+        time.sleep(0.5)  # long enough that one node's one CPU cannot take every shard
+        return ray.get_runtime_context().get_node_id()
+
+    data, _, _ = corpus
+    nodes = engine("ray").map_shards(node_of_shard, load_dataset(data).table().corpus)
+    assert len(nodes) == 4 and len(set(nodes)) == 2
+    assert len([n for n in ray.nodes() if n["Alive"]]) == 2
