@@ -94,6 +94,9 @@ def measure(folder: Path, engine_name: str) -> dict:
     from tools.data.dataset import load_dataset
     from tools.engine import engine
 
+    def peak_mb() -> int:
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
     t0 = time.perf_counter()
     table = load_dataset(folder).table()
     opened = time.perf_counter() - t0
@@ -103,9 +106,11 @@ def measure(folder: Path, engine_name: str) -> dict:
 
         ray.init(num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False)
         chosen.map_shards(lambda corpus, index: index, table.corpus)  # start the workers before the clock
+    peaks = {"open": peak_mb()}
     t1 = time.perf_counter()
     clusters = corpus_duplicates(table.corpus, "text", chosen)
     t2 = time.perf_counter()
+    peaks["dedup"] = peak_mb()
     matches = corpus_matches(table.corpus, "text", ["humaneval"], chosen)
     t3 = time.perf_counter()
     digest = hashlib.sha256(json.dumps([[c.rows for c in clusters], [(m.row_id, m.item, m.method)
@@ -113,7 +118,7 @@ def measure(folder: Path, engine_name: str) -> dict:
     return {"rows": table.corpus.rows, "shards": len(table.corpus.shards), "open_s": round(opened, 1),
             "dedup_s": round(t2 - t1, 1), "contamination_s": round(t3 - t2, 1),
             "docs_per_s": round(table.corpus.rows / (t3 - t1)),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "peak_rss_mb": peak_mb(), "peak_rss_mb_after": peaks,
             "clusters": [c.rows for c in clusters], "matched_rows": sorted({m.row_id for m in matches}),
             "digest": digest[:16]}
 

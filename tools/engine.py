@@ -102,7 +102,8 @@ class RayEngine:
         with _RAY_INIT:  # a session's steps run in threads, and two of them may be the first to need Ray
             if not ray.is_initialized():
                 address = os.environ.get("RAY_ADDRESS")
-                ray.init(address=address or None, num_cpus=None if address else self.num_cpus,
+                # "local": without RAY_ADDRESS, a cluster of our own, not whichever one `ray start` left running
+                ray.init(address=address or "local", num_cpus=None if address else self.num_cpus,
                          include_dashboard=False, log_to_driver=False, configure_logging=False)
         return ray
 

@@ -70,7 +70,7 @@ _FOLD = bytes((b + 32 if 65 <= b <= 90 else b) if chr(b).isalnum() or b == 95 el
     range(128, 256))
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
 _BLOCK_SALT = _mix(np.arange(1, 64, dtype=np.uint64))
-_RENSA_CHUNK = 100_000  # signatures read back to Python per rensa call
+_RENSA_CHUNK = 4096  # signatures read back per rensa call: `to_rows` makes a Python int of each value (36 bytes)
 
 
 def _utf8_chars(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -252,14 +252,19 @@ class Corpus:
             return self.take([])
         count = min(SAMPLE_BLOCKS, len(groups))
         chosen = sorted(rng.choice(len(groups), size=count, replace=False, p=sizes / sizes.sum()).tolist())
-        frames = []
-        for g in chosen:
+        starts = [self.shards[groups[g][0]].offset + groups[g][2] for g in chosen]
+        pool = np.concatenate([np.arange(start, start + groups[g][3], dtype=np.int64)
+                               for g, start in zip(chosen, starts, strict=True)])
+        dead = np.isin(pool, self.deleted)
+        picks = np.sort(rng.choice(pool[~dead], size=min(rows, int((~dead).sum())), replace=False))
+        frames = []  # each block is read whole (a row group is Parquet's unit) but only its picks are kept
+        for g, start in zip(chosen, starts, strict=True):
             shard_index, group, first, size = groups[g]
-            start = self.shards[shard_index].offset + first
-            ids = np.arange(start, start + size, dtype=np.int64)
-            frames.append(self._frame(ids, self._read_block(shard_index, group, first, size, None), ids))
-        pool = pd.concat(frames)
-        return pool if len(pool) <= rows else pool.sample(n=rows, random_state=seed).sort_index()
+            lo, hi = np.searchsorted(picks, [start, start + size])
+            if lo < hi:
+                block = self._read_block(shard_index, group, first, size, None)
+                frames.append(self._frame(np.arange(start, start + size, dtype=np.int64), block, picks[lo:hi]))
+        return pd.concat(frames) if frames else self.take([])
 
 
 def open_corpus(root: Path, files: Sequence[Path]) -> Corpus:
