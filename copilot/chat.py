@@ -13,6 +13,7 @@ from copilot.graph import make_plan
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.llm import build_chat_model
 from copilot.planner import RulePlanner
+from copilot.record import SessionReport
 from copilot.render import (
     TerminalEvents,
     render_decisions,
@@ -119,8 +120,8 @@ class Chat:
             self.console.print(f"[bold]{step}[/] [dim]the model says:[/] {escape(text)}")
         render_findings(self.console, outcome.results, more_hint="/findings N shows finding N in full")
         render_decisions(self.console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
-        render_summary(self.console, outcome.report or {"head": self.workspace.head_id,
-                                                        "workspace": str(self.workspace.root)},
+        render_summary(self.console, outcome.report or SessionReport(head=self.workspace.head_id,
+                                                                     workspace=str(self.workspace.root)),
                        waiting=len(outcome.waiting))
 
     def show_findings(self, which: str) -> None:

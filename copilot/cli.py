@@ -17,6 +17,7 @@ from rich.table import Table
 from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.planner import RulePlanner, slow_step_notes
+from copilot.record import SessionReport
 from copilot.render import (
     TerminalEvents,
     render_decisions,
@@ -127,7 +128,7 @@ def _finish(console: Console, outcome: Outcome, json_mode: bool, ws: Workspace, 
         console.print(f"[bold]{step}[/] [dim]the model says:[/] {escape(text)}")
     render_findings(console, outcome.results)
     render_decisions(console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
-    render_summary(console, outcome.report or {"head": "?", "workspace": ""}, waiting=len(outcome.waiting))
+    render_summary(console, outcome.report or SessionReport(), waiting=len(outcome.waiting))
     if report is not None:
         console.print(f"Report: [bold]{escape(str(report))}[/]")
 

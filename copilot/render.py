@@ -22,6 +22,7 @@ from rich.table import Table
 from copilot.events import SessionEvents
 from copilot.gate import Decision
 from copilot.plan import Plan, Step
+from copilot.record import SessionReport
 from tools.contracts import SEVERITY_RANK, Finding, Preview, ProposedChange, ToolResult
 from tools.data.profile import DatasetProfile
 from tools.quoting import markup_safe as escape
@@ -261,33 +262,30 @@ def render_decisions(console: Console, changes: list[ProposedChange], decisions:
     console.print(table)
 
 
-def render_summary(console: Console, report: dict, waiting: int = 0) -> None:
-    applied = report.get("applied", [])
-    lines = [f"findings: {report.get('findings', 0)} "
-             f"({', '.join(f'{n} {s}' for s, n in report.get('by_severity', {}).items() if n) or 'none'})",
-             f"changes: {report.get('proposed', 0)} proposed, {report.get('approved', 0)} approved, "
-             f"{report.get('rejected', 0)} rejected"]
-    for a in applied:
-        lines.append(f"  applied {a['change_id']} ({a['kind']}, {a['rows_affected']} rows) → version {a['version']}")
-    if report.get("failed_steps"):
-        lines.append(f"[red]{len(report['failed_steps'])} step(s) failed[/]: "
-                     + "; ".join(escape(s["error"]) for s in report["failed_steps"]))
-    if report.get("policy") == "dry-run" and report.get("proposed"):
+def render_summary(console: Console, report: SessionReport, waiting: int = 0) -> None:
+    lines = [f"findings: {report.findings} "
+             f"({', '.join(f'{n} {s}' for s, n in report.by_severity.items() if n) or 'none'})",
+             f"changes: {report.proposed} proposed, {report.approved} approved, {report.rejected} rejected"]
+    for a in report.applied:
+        lines.append(f"  applied {a.change_id} ({a.kind}, {a.rows_affected} rows) → version {a.version}")
+    if report.failed_steps:
+        lines.append(f"[red]{len(report.failed_steps)} step(s) failed[/]: "
+                     + "; ".join(escape(s.error or "") for s in report.failed_steps))
+    if report.policy == "dry-run" and report.proposed:
         lines.append("[yellow]dry run:[/] changes were proposed and recorded, none applied "
                      "(use --approve ask|all|POLICY_FILE to apply).")
     if waiting:
         lines.append(f"[yellow]{waiting} change(s) still wait for a decision: run `copilot resume`.[/]")
-    tokens = report.get("tokens") or {}
-    if tokens.get("calls"):
-        lines.append(f"model: {tokens['calls']} calls, {tokens['input_tokens']:,} input + "
-                     f"{tokens['output_tokens']:,} output tokens ({report.get('planner')} plan)")
-    for name, path in report.get("documents", {}).items():
+    tokens = report.tokens
+    if tokens.calls:
+        lines.append(f"model: {tokens.calls} calls, {tokens.input_tokens:,} input + "
+                     f"{tokens.output_tokens:,} output tokens ({report.planner} plan)")
+    for name, path in report.documents.items():
         lines.append(f"{escape(name)} as approved, readable now: [bold]{escape(path)}[/]")
-    workspace = report.get("workspace", "")
-    lines.append(f"current version: [bold]{report.get('head', '?')}[/] in {escape(workspace)}")
-    if applied:
-        lines.append(f"export it: copilot export --workspace {escape(workspace)} OUT.csv · "
-                     f"undo the last change: copilot undo --workspace {escape(workspace)}")
+    lines.append(f"current version: [bold]{report.head}[/] in {escape(report.workspace)}")
+    if report.applied:
+        lines.append(f"export it: copilot export --workspace {escape(report.workspace)} OUT.csv · "
+                     f"undo the last change: copilot undo --workspace {escape(report.workspace)}")
     elif not waiting:
         lines.append("the data is unchanged.")
     console.print(Panel("\n".join(lines), title="Summary", title_align="left", border_style="green"))

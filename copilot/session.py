@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from types import FrameType
 from typing import Any
 
@@ -26,6 +27,7 @@ from copilot.gate import Decision, Policy
 from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
 from copilot.llm import build_chat_model
 from copilot.plan import Plan
+from copilot.record import SessionRecord, SessionReport, read_state
 from copilot.settings import Settings
 from copilot.workspace import Workspace
 from tools.atomic import atomic_write_text
@@ -48,8 +50,12 @@ class Outcome:
     """What a session did, read back from the final graph state."""
 
     session: str
-    state: dict[str, Any]
+    state: dict[str, Any]  # as checkpointed (what `--json` prints); `record` is its typed reading
     waiting: list[ProposedChange] = field(default_factory=list)  # non-empty: paused at the gate
+
+    @cached_property
+    def record(self) -> SessionRecord:
+        return read_state(self.state)
 
     @property
     def finished(self) -> bool:
@@ -57,24 +63,25 @@ class Outcome:
 
     @property
     def plan(self) -> Plan | None:
-        return Plan.model_validate(self.state["plan"]) if self.state.get("plan") else None
+        return self.record.plan
 
     @property
     def results(self) -> list[ToolResult]:
-        return [ToolResult.model_validate(r["result"]) for r in self.state.get("results", []) if "result" in r]
+        return self.record.tool_results
 
     @property
     def narratives(self) -> dict[str, str]:
         """step id -> the model's grounded summary of that step's result (with a model only)."""
-        return {r["step"]: r["narrative"] for r in self.state.get("results", []) if r.get("narrative")}
+        return {r.step: r.narrative for r in self.record.results if r.narrative}
 
     @property
-    def report(self) -> dict[str, Any]:
-        return self.state.get("report", {})
+    def report(self) -> SessionReport | None:
+        """None until the session has finished."""
+        return self.record.report
 
     @property
     def decisions(self) -> list[Decision]:
-        return [Decision.model_validate(d) for d in self.state.get("decisions", [])]
+        return self.record.decisions
 
 
 class Session:

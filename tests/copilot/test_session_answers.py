@@ -69,7 +69,8 @@ def test_changes_proposed_on_an_older_version_are_not_applied(tmp_path: Path) ->
     paused = session.start("drop", plan=Plan(goal="drop", steps=[Step(id="s1", tool="drop_first", rationale="r")]))
     other = ProposedChange(tool="other", operation=DropRows(table="t.csv", row_ids=[2]), rationale="r",
                            preview=paused.waiting[0].preview)
-    ws.apply(other, other.operation, {"actor": "user:other"}, session="elsewhere")  # HEAD moves meanwhile
+    ws.apply(other, other.operation, Decision(change_id=other.id, action="approve", actor="user:other"),
+             session="elsewhere")  # HEAD moves meanwhile
     with pytest.raises(UsageError, match="moved to v0001 after this session proposed its changes on v0000"):
         session.answer(Decision(change_id=paused.waiting[0].id, action="approve", actor="user:t"))
     session.close()
