@@ -22,7 +22,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from copilot.events import SessionEvents
-from copilot.gate import Decision, effective_operation
+from copilot.gate import Decision, Policy, effective_operation
 from copilot.llm_planner import LLMPlanner
 from copilot.plan import Plan, Step
 from copilot.planner import RulePlanner, corpus_notes, slow_step_notes
@@ -34,6 +34,8 @@ from copilot.record import (
     SessionState,
     StepRecord,
     Tokens,
+    gate_question,
+    read_gate_answer,
     read_state,
     state_update,
 )
@@ -41,6 +43,7 @@ from copilot.settings import Settings
 from copilot.worker import narrate
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolContext, ToolRegistry
+from tools.contracts import ProposedChange
 from tools.data.profile import DatasetProfile
 from tools.errors import CopilotError, UsageError
 from tools.focus import focus_from_goal
@@ -245,19 +248,26 @@ def _after_revise(state: SessionState) -> str:
 
 
 def gate_node(state: SessionState) -> dict[str, Any]:
-    """Decide every change: by policy where it can, else by a human through interrupt()."""
+    """Decide every change: by the session's policy where it can, else through interrupt(). The one place a
+    policy decides."""
     record = read_state(state)
-    decisions = []
-    for change in record.changes():
-        decision = record.policy.decide(change)
-        if decision is None:
-            # Pauses the graph; the front end shows the change and resumes with the human's decision.
-            answer = interrupt({"change": change.model_dump(mode="json")})
-            decision = Decision.model_validate(answer)
-            if decision.change_id != change.id:  # Session.answer checks first; this guards the state itself
-                raise UsageError(f"the decision is for '{decision.change_id}', not the waiting change '{change.id}'")
-        decisions.append(decision)
-    return state_update(decisions=decisions)
+    return state_update(decisions=[_decide(change, record.policy) for change in record.changes()])
+
+
+def _decide(change: ProposedChange, policy: Policy) -> Decision:
+    decision = policy.decide(change)
+    while decision is None:
+        # Pauses the graph. The session resumes it with a person's decision, or first with the policy it
+        # brings when that differs from the one the session began with (a resume with --approve all). When
+        # this node reruns, each interrupt() returns its recorded answer, in order.
+        answer = read_gate_answer(interrupt(gate_question(change)))
+        if isinstance(answer, Policy):
+            decision = answer.decide(change)  # None: this policy asks too; wait for a person
+            continue
+        if answer.change_id != change.id:  # Session.answer checks first; this guards the state itself
+            raise UsageError(f"the decision is for '{answer.change_id}', not the waiting change '{change.id}'")
+        decision = answer
+    return decision
 
 
 def _check_base(record: SessionRecord, workspace: Workspace) -> None:

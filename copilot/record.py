@@ -3,7 +3,8 @@
 LangGraph's SQLite checkpointer persists the state as JSON-ready dicts, so a session resumes in a new
 process and checkpoints written by earlier versions still load. Nodes, `Outcome`, the renderers and the
 report work on the models below; `read_state` and `state_update` are the one place the two meet, and
-they keep the dicts' shape as it always was.
+they keep the dicts' shape as it always was. The gate's questions and answers (interrupt and resume values,
+checkpointed too) pass through `gate_question` / `waiting_change` and `gate_answer` / `read_gate_answer`.
 """
 
 from __future__ import annotations
@@ -127,6 +128,25 @@ class SessionRecord(BaseModel):
             for change in result.proposed_changes:
                 unique.setdefault(change.id, change)
         return list(unique.values())
+
+
+def gate_question(change: ProposedChange) -> dict[str, Any]:
+    """What the gate asks through interrupt(): the change waiting for a decision."""
+    return {"change": change.model_dump(mode="json")}
+
+
+def waiting_change(question: Mapping[str, Any]) -> ProposedChange:
+    return ProposedChange.model_validate(question["change"])
+
+
+def gate_answer(answer: Decision | Policy) -> dict[str, Any]:
+    """What resumes the gate: a person's decision (as earlier versions saved it), or a policy for the gate to
+    ask (the one a resumed session brings)."""
+    return {"policy": answer.model_dump()} if isinstance(answer, Policy) else answer.model_dump(mode="json")
+
+
+def read_gate_answer(answer: Mapping[str, Any]) -> Decision | Policy:
+    return Policy.model_validate(answer["policy"]) if "policy" in answer else Decision.model_validate(answer)
 
 
 def read_state(state: Mapping[str, Any]) -> SessionRecord:

@@ -27,7 +27,7 @@ from copilot.gate import Decision, Policy
 from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
 from copilot.llm import build_chat_model
 from copilot.plan import Plan
-from copilot.record import SessionRecord, SessionReport, read_state
+from copilot.record import SessionRecord, SessionReport, gate_answer, read_state, waiting_change
 from copilot.settings import Settings
 from copilot.workspace import Workspace
 from tools.atomic import atomic_write_text
@@ -139,6 +139,10 @@ class Session:
                 raise UsageError(f"no saved session '{self.session_id}'", file=self.workspace.root)
             if "report" in snapshot.values:  # report is the last node; `next` can be empty before it ran
                 return Outcome(self.session_id, dict(snapshot.values))
+            if snapshot.interrupts:
+                # Paused at the gate: go on from the waiting change. Invoking the graph again would rerun the
+                # gate with a person's earlier answer replayed twice, for the next change too.
+                return self._drive_pending(self.ask)
             return self._drive(None)
 
     def answer(self, decision: Decision) -> Outcome:
@@ -147,7 +151,7 @@ class Session:
             snapshot = self.graph.get_state(self._config())
             if not snapshot.interrupts:
                 raise UsageError("no change is waiting for a decision")
-            self._resume_with(decision, ProposedChange.model_validate(snapshot.interrupts[0].value["change"]))
+            self._resume_with(decision, waiting_change(snapshot.interrupts[0].value))
             return self._drive_pending(ask=None)  # the caller answers any further change the same way
 
     def _resume_with(self, decision: Decision, waiting: ProposedChange) -> None:
@@ -164,7 +168,10 @@ class Session:
                 raise UsageError(f"row{'s' if len(outside) > 1 else ''} {shown} not part of change '{waiting.id}'",
                                  fix=f"choose among its {len(affected)} rows ({example})" if affected
                                  else "this change has no rows to choose from; approve or reject it")
-        self.graph.invoke(Command(resume=decision.model_dump()), self._config(), context=self.context,
+        self._resume(decision)
+
+    def _resume(self, answer: Decision | Policy) -> None:
+        self.graph.invoke(Command(resume=gate_answer(answer)), self._config(), context=self.context,
                           durability=_DURABILITY)
 
     def _config(self) -> dict[str, Any]:
@@ -199,17 +206,22 @@ class Session:
 
     def _drive_pending(self, ask: AskHuman | None) -> Outcome:
         config = self._config()
+        offered: set[str] = set()  # changes the gate already put to this session's policy
         while True:
             snapshot = self.graph.get_state(config)
-            pending = [ProposedChange.model_validate(i.value["change"]) for i in snapshot.interrupts]
+            pending = [waiting_change(i.value) for i in snapshot.interrupts]
             if not pending:
                 return Outcome(self.session_id or "", dict(snapshot.values))
-            # This session's policy first (on resume it may differ from the one the session began with).
-            decision = self.policy.decide(pending[0])
-            if decision is None and ask is None:
+            change = pending[0]
+            if change.id not in offered and self.policy != read_state(snapshot.values).policy:
+                # Resumed under another policy than the session began with: the gate asks it before a person.
+                offered.add(change.id)
+                self._resume(self.policy)
+                continue
+            if ask is None:
                 # No human at hand: stay paused; `copilot resume` or `answer` picks it up.
                 return Outcome(self.session_id or "", dict(snapshot.values), waiting=pending)
-            self._resume_with(decision or ask(pending[0]), pending[0])
+            self._resume_with(ask(change), change)
 
     def close(self) -> None:
         self._checkpointer.conn.close()  # closing twice is harmless
