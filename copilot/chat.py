@@ -8,10 +8,9 @@ from pathlib import Path
 from rich.console import Console
 
 from copilot.gate import ASK
-from copilot.graph import make_plan
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.llm import build_chat_model
-from copilot.planner import RulePlanner
+from copilot.planner import RulePlanner, make_plan
 from copilot.render import (
     TerminalEvents,
     render_finding_detail,
@@ -132,7 +131,7 @@ class Chat:
         render_finding_detail(self.console, findings[int(which) - 1], int(which))
 
     def _findings(self) -> list[Finding]:
-        return [f for r in (self.last.results if self.last else []) for f in r.findings]
+        return self.last.record.findings if self.last else []
 
     def explain_row(self, row: int, question: str) -> None:
         about = [f for f in self._findings() if row in f.rows]

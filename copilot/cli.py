@@ -17,7 +17,7 @@ from rich.table import Table
 from copilot.frontend import BaseUrlOpt, JsonOpt, ModelOpt, console_for, settings_from_flags
 from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover, workspace_previews
-from copilot.planner import RulePlanner, slow_step_notes
+from copilot.planner import make_plan, slow_step_notes
 from copilot.render import TerminalEvents, render_log, render_outcome, render_plan, render_roles
 from copilot.settings import Settings
 from copilot.workspace import Workspace, default_workspace_dir
@@ -186,13 +186,7 @@ def plan(data: DataArg, goal: GoalArg, label: LabelOpt = None, text: TextOpt = N
     profile = ToolContext(dataset).profile
     from copilot.llm import build_chat_model
 
-    llm = build_chat_model(settings)
-    if llm is None:
-        the_plan = RulePlanner().plan(goal, profile, overrides)
-    else:
-        from copilot.llm_planner import LLMPlanner
-
-        the_plan, _usage = LLMPlanner(llm, settings).plan(goal, profile, overrides)
+    the_plan = make_plan(goal, profile, build_chat_model(settings), settings, overrides=overrides)[0]
     the_plan.notes += slow_step_notes(the_plan, profile, REGISTRY, None)
     if json_out:
         typer.echo(the_plan.model_dump_json(indent=2))

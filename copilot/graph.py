@@ -25,7 +25,7 @@ from copilot.events import SessionEvents
 from copilot.gate import Decision, Policy, effective_operation
 from copilot.llm_planner import LLMPlanner
 from copilot.plan import Plan, Step
-from copilot.planner import RulePlanner, corpus_notes, slow_step_notes
+from copilot.planner import corpus_notes, make_plan, slow_step_notes
 from copilot.record import (
     SEVERITIES,
     AppliedChange,
@@ -44,7 +44,6 @@ from copilot.worker import narrate
 from copilot.workspace import Workspace
 from tools.base import REGISTRY, ToolContext, ToolRegistry
 from tools.contracts import ProposedChange
-from tools.data.profile import DatasetProfile
 from tools.errors import CopilotError, UsageError
 from tools.focus import focus_from_goal
 
@@ -85,18 +84,6 @@ def _model(record: SessionRecord, context: SessionContext) -> BaseChatModel | No
     if record.model_down and context.llm is not None:
         context.drop_model()
     return context.llm
-
-
-def make_plan(goal: str, profile: DatasetProfile, llm: BaseChatModel | None, settings: Settings,
-              registry: ToolRegistry = REGISTRY, overrides: dict[str, Any] | None = None
-              ) -> tuple[Plan, list[dict[str, int]], str | None]:
-    """The one planner choice: the model's plan when one is configured (rules when it fails), else the rules'.
-    Returns (plan, the model's token usage, why the model failed, if it did)."""
-    if llm is None:
-        return RulePlanner(registry).plan(goal, profile, overrides), [], None
-    planner = LLMPlanner(llm, settings, registry)
-    plan, usage = planner.plan(goal, profile, overrides)
-    return plan, usage, planner.failed
 
 
 def plan_node(state: SessionState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
