@@ -27,7 +27,7 @@ from copilot.gate import Decision, Policy
 from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
 from copilot.llm import build_chat_model
 from copilot.plan import Plan
-from copilot.record import SessionRecord, SessionReport, gate_answer, read_state, waiting_change
+from copilot.record import SessionRecord, SessionReport, gate_answer, read_state, state_update, waiting_change
 from copilot.settings import Settings
 from copilot.workspace import Workspace
 from tools.atomic import atomic_write_text
@@ -119,13 +119,11 @@ class Session:
         with self.workspace.locked():  # held for the whole session, human answers included
             self.session_id = new_session_id()
             atomic_write_text(self.workspace.root / "SESSION", self.session_id + "\n")
-            state: dict[str, Any] = {"session": self.session_id, "goal": goal, "overrides": overrides or {},
-                                     "policy": self.policy.model_dump()}
-            if plan is not None:
-                state["plan"] = plan.model_dump()
+            given: dict[str, Any] = {"plan": plan} if plan is not None else {}
             if sample:
-                state["sample"] = sample
-            return self._drive(state)
+                given["sample"] = sample
+            return self._drive(state_update(session=self.session_id, goal=goal, overrides=overrides or {},
+                                            policy=self.policy, **given))
 
     def resume(self, session_id: str | None = None) -> Outcome:
         """Continue the workspace's last session (or the one named) from where it stopped."""
@@ -137,7 +135,7 @@ class Session:
             snapshot = self.graph.get_state(self._config())
             if not snapshot.values:
                 raise UsageError(f"no saved session '{self.session_id}'", file=self.workspace.root)
-            if "report" in snapshot.values:  # report is the last node; `next` can be empty before it ran
+            if read_state(snapshot.values).report is not None:  # the last node; `next` can be empty before it ran
                 return Outcome(self.session_id, dict(snapshot.values))
             if snapshot.interrupts:
                 # Paused at the gate: go on from the waiting change. Invoking the graph again would rerun the
