@@ -6,20 +6,18 @@ import re
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from copilot.gate import ASK
-from copilot.graph import make_plan
 from copilot.interactive import TerminalApprover, workspace_previews
 from copilot.llm import build_chat_model
-from copilot.planner import RulePlanner
+from copilot.planner import RulePlanner, make_plan
 from copilot.render import (
     TerminalEvents,
-    render_decisions,
     render_finding_detail,
     render_findings,
+    render_log,
+    render_outcome,
     render_plan,
-    render_summary,
     sorted_findings,
 )
 from copilot.session import Outcome, Session
@@ -39,6 +37,8 @@ or a follow-up: "why did you flag row 17?", "undo that". Every change waits for 
   /tools       what the tools do                               /help       this text
   /quit        leave (Ctrl-D works too; Ctrl-C cancels a running goal and keeps the chat)"""
 _WHY_ROW = re.compile(r"\bwhy\b.*\brow\s+(\d+)", re.IGNORECASE)
+_LOG_SHOWN = 20
+_FINDINGS_HINT = "/findings N shows finding N in full"
 _UNDO = re.compile(r"^\s*(undo|revert|roll ?back)\b", re.IGNORECASE)
 
 
@@ -115,19 +115,13 @@ class Chat:
 
     def _show(self, outcome: Outcome) -> None:
         self.last = outcome
-        for step, text in outcome.narratives.items():
-            self.console.print(f"[bold]{step}[/] [dim]the model says:[/] {escape(text)}")
-        render_findings(self.console, outcome.results, more_hint="/findings N shows finding N in full")
-        render_decisions(self.console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
-        render_summary(self.console, outcome.report or {"head": self.workspace.head_id,
-                                                        "workspace": str(self.workspace.root)},
-                       waiting=len(outcome.waiting))
+        render_outcome(self.console, outcome, self.workspace, more_hint=_FINDINGS_HINT)
 
     def show_findings(self, which: str) -> None:
         """`/findings` lists them; `/findings N` shows number N in full."""
         results = self.last.results if self.last else []
         if not which:
-            render_findings(self.console, results, more_hint="/findings N shows finding N in full")
+            render_findings(self.console, results, more_hint=_FINDINGS_HINT)
             return
         findings = sorted_findings(results)
         if not which.isdigit() or not 1 <= int(which) <= len(findings):
@@ -137,7 +131,7 @@ class Chat:
         render_finding_detail(self.console, findings[int(which) - 1], int(which))
 
     def _findings(self) -> list[Finding]:
-        return [f for r in (self.last.results if self.last else []) for f in r.findings]
+        return self.last.record.findings if self.last else []
 
     def explain_row(self, row: int, question: str) -> None:
         about = [f for f in self._findings() if row in f.rows]
@@ -173,7 +167,7 @@ class Chat:
             self.workspace.undo(actor="user:chat")
             self.console.print(f"Undone: HEAD moved from {before} back to [bold]{self.workspace.head_id}[/].")
         elif name == "/log":
-            self._log()
+            render_log(self.console, self.workspace, last=_LOG_SHOWN)
         elif name == "/card":
             self.say("write the card")
         elif name == "/export":
@@ -194,13 +188,3 @@ class Chat:
             return
         change = self.last.waiting[0]
         self._show(self.session.answer(Decision(change_id=change.id, action=action, actor="user:chat")))
-
-    def _log(self) -> None:
-        table = Table(title=f"Audit log (HEAD {self.workspace.head_id})", title_justify="left")
-        for col in ("time", "event", "actor", "change", "versions"):
-            table.add_column(col)
-        for e in self.workspace.log()[-20:]:
-            what = f"{e.get('kind', '')} {e.get('change_id', '')}".strip()
-            versions = f"{e.get('from_version', '')} → {e['to_version']}" if "to_version" in e else ""
-            table.add_row(e["time"], e["event"], escape(str(e.get("actor") or "")), escape(what), versions)
-        self.console.print(table)

@@ -14,17 +14,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from copilot.frontend import BaseUrlOpt, JsonOpt, ModelOpt, console_for, settings_from_flags
 from copilot.gate import Policy, policy_from_option
 from copilot.interactive import TerminalApprover, workspace_previews
-from copilot.planner import RulePlanner, slow_step_notes
-from copilot.render import (
-    TerminalEvents,
-    render_decisions,
-    render_findings,
-    render_plan,
-    render_roles,
-    render_summary,
-)
+from copilot.planner import make_plan, slow_step_notes
+from copilot.render import TerminalEvents, render_log, render_outcome, render_plan, render_roles
 from copilot.settings import Settings
 from copilot.workspace import Workspace, default_workspace_dir
 from tools.base import REGISTRY, ToolContext
@@ -47,11 +41,7 @@ WorkspaceOpt = Annotated[Path | None, typer.Option(
     "--workspace", "-w", help="Where versions and the audit log live. Default: .copilot/<name> beside the data.")]
 LabelOpt = Annotated[str | None, typer.Option("--label", help="The label column (inferred when omitted).")]
 TextOpt = Annotated[str | None, typer.Option("--text", help="The main text column (inferred when omitted).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout, nothing else.")]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Force a text encoding (detected by default).")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Chat model (env COPILOT_MODEL).")]
-BaseUrlOpt = Annotated[str | None, typer.Option(
-    "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env COPILOT_BASE_URL).")]
 WaitOpt = Annotated[float, typer.Option(
     "--wait", min=0, help="Seconds to wait for another copilot using the same workspace (default: fail at once).")]
 class EngineChoice(StrEnum):
@@ -70,11 +60,6 @@ ApproveOpt = Annotated[str | None, typer.Option(
     "--approve", "-a",
     help="Who decides proposed changes: 'ask' (you, interactively), 'all' (approve everything), 'none' "
          "(dry run: the default when input is not a terminal), or a policy file (.toml/.json).")]
-
-
-def _console(json_mode: bool) -> Console:
-    # In --json mode everything for people goes to stderr, so stdout stays parseable.
-    return Console(stderr=True) if json_mode else Console()
 
 
 def _resolve_workspace(data: Path | None, workspace: Path | None, wait: float = 0.0) -> Workspace:
@@ -123,11 +108,7 @@ def _finish(console: Console, outcome: Outcome, json_mode: bool, ws: Workspace, 
     plan = outcome.plan
     if plan is not None and not plan.steps:
         raise typer.Exit(1)
-    for step, text in outcome.narratives.items():
-        console.print(f"[bold]{step}[/] [dim]the model says:[/] {escape(text)}")
-    render_findings(console, outcome.results)
-    render_decisions(console, [c for r in outcome.results for c in r.proposed_changes], outcome.decisions)
-    render_summary(console, outcome.report or {"head": "?", "workspace": ""}, waiting=len(outcome.waiting))
+    render_outcome(console, outcome, ws)
     if report is not None:
         console.print(f"Report: [bold]{escape(str(report))}[/]")
 
@@ -141,13 +122,6 @@ def _paused(console: Console, session: Session, ws: Workspace) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(130)
-
-
-def _settings(console: Console, model: str | None, base_url: str | None, engine: str | None = None) -> Settings:
-    settings = Settings().with_overrides(model, base_url, engine)
-    if not settings.llm_configured:
-        console.print(f"[dim]{settings.describe()}.[/]")  # said once, plainly
-    return settings
 
 
 def _session(workspace: Workspace, policy: Policy, console: Console, settings: Settings) -> Session:
@@ -166,9 +140,9 @@ def run(data: DataArg, goal: GoalArg, approve: ApproveOpt = None, label: LabelOp
                                      "kept, so approved changes apply to the whole data).")] = None,
         engine: EngineOpt = None) -> None:
     """Plan and run GOAL on DATA; each proposed change waits for approval."""
-    console = _console(json_out)
+    console = console_for(json_out)
     policy = _policy(approve)  # a bad policy file is refused before a workspace is made
-    settings = _settings(console, model, base_url, engine)
+    settings = settings_from_flags(console, model, base_url, engine)
     _check_report(report)
     ws = Workspace.open(data, workspace, encoding, wait, check=lambda dataset: _overrides(dataset, label, text))
     if report is not None:
@@ -188,13 +162,13 @@ def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use
            model: ModelOpt = None, base_url: BaseUrlOpt = None, wait: WaitOpt = 0.0,
            report: ReportOpt = None, engine: EngineOpt = None) -> None:
     """Continue the last session of a workspace, e.g. after it stopped at the approval gate."""
-    console = _console(json_out)
+    console = console_for(json_out)
     policy = _policy(approve or "ask")
     _check_report(report)
     ws = _resolve_workspace(data, workspace, wait)
     if report is not None:
         ws.refuse_overlap(report, "report")
-    with _session(ws, policy, console, _settings(console, model, base_url, engine)) as session:
+    with _session(ws, policy, console, settings_from_flags(console, model, base_url, engine)) as session:
         try:
             outcome = session.resume()
         except KeyboardInterrupt:
@@ -206,19 +180,13 @@ def resume(data: Annotated[Path | None, typer.Argument(help="The dataset (or use
 def plan(data: DataArg, goal: GoalArg, label: LabelOpt = None, text: TextOpt = None, json_out: JsonOpt = False,
          encoding: EncodingOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
     """Show the plan for GOAL without running anything."""
-    settings = _settings(_console(json_out), model, base_url)
+    settings = settings_from_flags(console_for(json_out), model, base_url)
     dataset = load_dataset(data, encoding)
     overrides = _overrides(dataset, label, text)
     profile = ToolContext(dataset).profile
     from copilot.llm import build_chat_model
 
-    llm = build_chat_model(settings)
-    if llm is None:
-        the_plan = RulePlanner().plan(goal, profile, overrides)
-    else:
-        from copilot.llm_planner import LLMPlanner
-
-        the_plan, _usage = LLMPlanner(llm, settings).plan(goal, profile, overrides)
+    the_plan = make_plan(goal, profile, build_chat_model(settings), settings, overrides=overrides)[0]
     the_plan.notes += slow_step_notes(the_plan, profile, REGISTRY, None)
     if json_out:
         typer.echo(the_plan.model_dump_json(indent=2))
@@ -247,39 +215,15 @@ def list_tools(json_out: JsonOpt = False) -> None:
     Console().print(table)
 
 
-def _describe(entry: dict) -> str:
-    event = entry["event"]
-    if event == "decision":
-        return f"{entry['decision']['action']} {entry['change_id']} ({entry['tool']}, {entry['kind']})"
-    if event == "apply":
-        return f"{entry['kind']} {entry['rows_affected']} rows · {entry['rationale']}"
-    if event == "export":
-        return f"{entry['format']} → {', '.join(entry['to'])}"
-    if event == "session":
-        t = entry.get("tokens", {})
-        used = f" · {t.get('calls', 0)} model calls, {t.get('input_tokens', 0):,} in / " \
-               f"{t.get('output_tokens', 0):,} out tokens" if t.get("calls") else ""
-        return f"{entry['planner']} plan for {entry['goal']!r}{used}"
-    return str(entry.get("data", ""))
-
-
 @app.command()
 def log(data: Annotated[Path | None, typer.Argument(help="The dataset (or use --workspace).")] = None,
         workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
     """Show the audit log: every decision, applied change, undo and export."""
     ws = _resolve_workspace(data, workspace)
-    entries = ws.log()
     if json_out:
-        typer.echo(json.dumps(entries, indent=2))
+        typer.echo(json.dumps(ws.log(), indent=2))
         return
-    table = Table(title=f"Audit log of {escape(str(ws.root))} (HEAD {ws.head_id})", title_justify="left")
-    for col in ("time", "event", "actor", "what", "versions"):
-        table.add_column(col)
-    for e in entries:
-        what = _describe(e)
-        versions = f"{e.get('from_version', '')} → {e['to_version']}" if "to_version" in e else ""
-        table.add_row(e["time"], e["event"], e.get("actor") or "", escape(what), versions)
-    Console().print(table)
+    render_log(Console(), ws)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from copilot.llm import explain, usage_of
 from copilot.plan import Plan, Step
 from copilot.planner import LAST_TOOLS, RulePlanner
+from copilot.record import StepRecord
 from copilot.settings import Settings
 from prompts import load_prompt
 from tools.base import REGISTRY, ToolRegistry
@@ -155,12 +156,12 @@ class LLMPlanner:
         fallback.notes.insert(0, f"Planned with rules: {problem}.")
         return fallback, usage
 
-    def revise(self, plan: Plan, results: list[dict[str, Any]], profile: DatasetProfile,
+    def revise(self, plan: Plan, results: list[StepRecord], profile: DatasetProfile,
                overrides: dict[str, Any] | None = None) -> tuple[list[Step], str | None, Usage]:
         """Up to a few more steps after seeing the results; ([], note, usage) when none."""
-        summary = [{"step": s.id, "tool": s.tool, "args": s.args,
-                    "summary": (next((r for r in results if r["step"] == s.id), {}).get("result") or {}).get(
-                        "summary", "failed")} for s in plan.steps]
+        said = {r.step: r.result.summary for r in results if r.result is not None}
+        summary = [{"step": s.id, "tool": s.tool, "args": s.args, "summary": said.get(s.id, "failed")}
+                   for s in plan.steps]
         prompt = load_prompt("reviser").format(tools=tool_catalog(self.registry), goal=data_block(plan.goal),
                                                results=data_block(summary))
         done = {(s.tool, json.dumps(s.args, sort_keys=True)) for s in plan.steps}

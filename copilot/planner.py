@@ -3,6 +3,7 @@
 Each Intent names the tools that serve it, best first; the planner uses the first one the registry
 has, so a tool added later (label_issues, contamination, card) is picked up without changes here.
 Arguments are filled from the dataset profile by field name (label_column, text_column, ...).
+`make_plan` is the one choice between these rules and the model's planner, for every front end.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copilot.plan import Plan, Step
+from copilot.settings import Settings
 from tools.base import REGISTRY, ToolRegistry
 from tools.data.dataset import Dataset
 from tools.data.profile import DatasetProfile, TableProfile
 from tools.focus import Focus, focus_from_goal
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,20 @@ class RulePlanner:
             lines.append(f"  • {intent.what}{status} — e.g. \"{intent.example}\"")
         lines.append("Combine them: \"find duplicates and label errors, then write the card\".")
         return "\n".join(lines)
+
+
+def make_plan(goal: str, profile: DatasetProfile, llm: BaseChatModel | None, settings: Settings,
+              registry: ToolRegistry = REGISTRY, overrides: dict[str, Any] | None = None
+              ) -> tuple[Plan, list[dict[str, int]], str | None]:
+    """The one planner choice: the model's plan when one is configured (rules when it fails), else the rules'.
+    Returns (plan, the model's token usage, why the model failed, if it did)."""
+    if llm is None:
+        return RulePlanner(registry).plan(goal, profile, overrides), [], None
+    from copilot.llm_planner import LLMPlanner  # imported here: it builds on the rules, and pulls in LangChain
+
+    planner = LLMPlanner(llm, settings, registry)
+    plan, usage = planner.plan(goal, profile, overrides)
+    return plan, usage, planner.failed
 
 
 def _primary_table(profile: DatasetProfile) -> TableProfile | None:

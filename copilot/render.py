@@ -1,10 +1,12 @@
-"""Rich rendering of plans, progress, findings, change previews and the final summary."""
+"""Rich rendering of plans, progress, findings, change previews, a session's outcome and the audit log: the one
+terminal renderer the CLI and the chat share."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.panel import Panel
@@ -22,9 +24,14 @@ from rich.table import Table
 from copilot.events import SessionEvents
 from copilot.gate import Decision
 from copilot.plan import Plan, Step
+from copilot.record import SessionReport
+from copilot.workspace import Workspace
 from tools.contracts import SEVERITY_RANK, Finding, Preview, ProposedChange, ToolResult
 from tools.data.profile import DatasetProfile
 from tools.quoting import markup_safe as escape
+
+if TYPE_CHECKING:
+    from copilot.session import Outcome  # LangGraph is slow to import; `import copilot.cli` must stay fast
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 _CELL = 60
@@ -261,33 +268,70 @@ def render_decisions(console: Console, changes: list[ProposedChange], decisions:
     console.print(table)
 
 
-def render_summary(console: Console, report: dict, waiting: int = 0) -> None:
-    applied = report.get("applied", [])
-    lines = [f"findings: {report.get('findings', 0)} "
-             f"({', '.join(f'{n} {s}' for s, n in report.get('by_severity', {}).items() if n) or 'none'})",
-             f"changes: {report.get('proposed', 0)} proposed, {report.get('approved', 0)} approved, "
-             f"{report.get('rejected', 0)} rejected"]
-    for a in applied:
-        lines.append(f"  applied {a['change_id']} ({a['kind']}, {a['rows_affected']} rows) → version {a['version']}")
-    if report.get("failed_steps"):
-        lines.append(f"[red]{len(report['failed_steps'])} step(s) failed[/]: "
-                     + "; ".join(escape(s["error"]) for s in report["failed_steps"]))
-    if report.get("policy") == "dry-run" and report.get("proposed"):
+def render_summary(console: Console, report: SessionReport, waiting: int = 0) -> None:
+    lines = [f"findings: {report.findings} "
+             f"({', '.join(f'{n} {s}' for s, n in report.by_severity.items() if n) or 'none'})",
+             f"changes: {report.proposed} proposed, {report.approved} approved, {report.rejected} rejected"]
+    for a in report.applied:
+        lines.append(f"  applied {a.change_id} ({a.kind}, {a.rows_affected} rows) → version {a.version}")
+    if report.failed_steps:
+        lines.append(f"[red]{len(report.failed_steps)} step(s) failed[/]: "
+                     + "; ".join(escape(s.error or "") for s in report.failed_steps))
+    if report.policy == "dry-run" and report.proposed:
         lines.append("[yellow]dry run:[/] changes were proposed and recorded, none applied "
                      "(use --approve ask|all|POLICY_FILE to apply).")
     if waiting:
         lines.append(f"[yellow]{waiting} change(s) still wait for a decision: run `copilot resume`.[/]")
-    tokens = report.get("tokens") or {}
-    if tokens.get("calls"):
-        lines.append(f"model: {tokens['calls']} calls, {tokens['input_tokens']:,} input + "
-                     f"{tokens['output_tokens']:,} output tokens ({report.get('planner')} plan)")
-    for name, path in report.get("documents", {}).items():
+    tokens = report.tokens
+    if tokens.calls:
+        lines.append(f"model: {tokens.calls} calls, {tokens.input_tokens:,} input + "
+                     f"{tokens.output_tokens:,} output tokens ({report.planner} plan)")
+    for name, path in report.documents.items():
         lines.append(f"{escape(name)} as approved, readable now: [bold]{escape(path)}[/]")
-    workspace = report.get("workspace", "")
-    lines.append(f"current version: [bold]{report.get('head', '?')}[/] in {escape(workspace)}")
-    if applied:
-        lines.append(f"export it: copilot export --workspace {escape(workspace)} OUT.csv · "
-                     f"undo the last change: copilot undo --workspace {escape(workspace)}")
+    lines.append(f"current version: [bold]{report.head}[/] in {escape(report.workspace)}")
+    if report.applied:
+        lines.append(f"export it: copilot export --workspace {escape(report.workspace)} OUT.csv · "
+                     f"undo the last change: copilot undo --workspace {escape(report.workspace)}")
     elif not waiting:
         lines.append("the data is unchanged.")
     console.print(Panel("\n".join(lines), title="Summary", title_align="left", border_style="green"))
+
+
+def render_outcome(console: Console, outcome: Outcome, workspace: Workspace,
+                   more_hint: str = "--report audit.html or --json show every finding in full") -> None:
+    """What a session did: the model's summaries, the findings, the gate's record and the summary."""
+    for step, text in outcome.narratives.items():
+        console.print(f"[bold]{step}[/] [dim]the model says:[/] {escape(text)}")
+    render_findings(console, outcome.results, more_hint=more_hint)
+    render_decisions(console, outcome.record.changes(), outcome.decisions)
+    unfinished = SessionReport(head=workspace.head_id, workspace=str(workspace.root))
+    render_summary(console, outcome.report or unfinished, waiting=len(outcome.waiting))
+
+
+def describe_event(entry: dict) -> str:
+    """One audit log entry in a few words."""
+    event = entry["event"]
+    if event == "decision":
+        return f"{entry['decision']['action']} {entry['change_id']} ({entry['tool']}, {entry['kind']})"
+    if event == "apply":
+        return f"{entry['kind']} {entry['rows_affected']} rows · {entry['rationale']}"
+    if event == "export":
+        return f"{entry['format']} → {', '.join(entry['to'])}"
+    if event == "session":
+        t = entry.get("tokens", {})
+        used = f" · {t.get('calls', 0)} model calls, {t.get('input_tokens', 0):,} in / " \
+               f"{t.get('output_tokens', 0):,} out tokens" if t.get("calls") else ""
+        return f"{entry['planner']} plan for {entry['goal']!r}{used}"
+    return str(entry.get("data", ""))
+
+
+def render_log(console: Console, workspace: Workspace, last: int | None = None) -> None:
+    """The workspace's audit log (its `last` entries only, when given): every decision, change, undo and export."""
+    entries = workspace.log()
+    table = Table(title=f"Audit log of {escape(str(workspace.root))} (HEAD {workspace.head_id})", title_justify="left")
+    for col in ("time", "event", "actor", "what", "versions"):
+        table.add_column(col)
+    for e in entries[-last:] if last else entries:
+        versions = f"{e.get('from_version', '')} → {e['to_version']}" if "to_version" in e else ""
+        table.add_row(e["time"], e["event"], escape(str(e.get("actor") or "")), escape(describe_event(e)), versions)
+    console.print(table)

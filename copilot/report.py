@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from copilot.record import SessionReport, StepRecord
 from copilot.session import Outcome
 from copilot.workspace import Workspace
 from tools.atomic import atomic_write_text
@@ -48,7 +49,8 @@ class AuditReport:
     goal: str
     session: str
     written: str
-    summary: dict[str, Any]
+    summary: SessionReport  # all zero while the session has not finished
+    finished: bool
     steps: list[dict[str, str]]
     notes: list[str]
     roles: list[dict[str, str]]
@@ -121,25 +123,31 @@ def _balance(table: TableProfile, df: pd.DataFrame) -> dict[str, Any] | None:
     return {"label": label, "classes": classes, "more": max(0, len(counts) - _CLASSES_SHOWN)}
 
 
+def _step_outcome(entry: StepRecord | None) -> str:
+    if entry is None:
+        return "did not run"
+    if entry.error:
+        return entry.error
+    return entry.result.summary if entry.result else "did not run"
+
+
 def build_report(outcome: Outcome, workspace: Workspace) -> AuditReport:
     """Everything the page shows, from the session's record and the version its tools read."""
-    state = outcome.state
-    plan = outcome.plan
-    base = state.get("base") or (workspace.versions()[0].id if workspace.versions() else None)
+    record = outcome.record
+    plan = record.plan
+    base = record.base or (workspace.versions()[0].id if workspace.versions() else None)
     dataset = workspace.load(base)
     profile = profile_dataset(dataset)
     frames = {name: t.df for name, t in dataset.tables.items()}
-    results: list[ToolResult] = outcome.results
-    done = {r["step"]: r for r in state.get("results", [])}
+    results: list[ToolResult] = record.tool_results
+    done = {r.step: r for r in record.results}
 
     steps = []
     for step in plan.steps if plan else []:
-        entry = done.get(step.id, {})
-        result = entry.get("result") or {}
+        entry = done.get(step.id)
         steps.append({"id": step.id, "tool": step.tool, "why": step.rationale,
                       "args": ", ".join(f"{k}={json.dumps(v)}" for k, v in step.args.items()),
-                      "outcome": entry.get("error") or result.get("summary", "did not run"),
-                      "failed": "error" in entry})
+                      "outcome": _step_outcome(entry), "failed": entry is not None and entry.error is not None})
     findings = sorted((f for r in results for f in r.findings),
                       key=lambda f: (SEVERITY_RANK[f.severity], -(f.score or 0), -len(f.rows)))
     roles = [{"table": t.name, "column": r.column, "role": r.role, "confidence": f"{r.confidence:.2f}",
@@ -166,9 +174,9 @@ def build_report(outcome: Outcome, workspace: Workspace) -> AuditReport:
               for t in profile.tables]
     inputs = workspace.input_paths()
     return AuditReport(
-        title=inputs[0].name if inputs else profile.name, goal=state.get("goal", ""), session=outcome.session,
-        written=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), summary=outcome.report,
-        steps=steps, notes=plan.notes if plan else [], roles=roles,
+        title=inputs[0].name if inputs else profile.name, goal=record.goal, session=outcome.session,
+        written=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), summary=record.report or SessionReport(),
+        finished=record.report is not None, steps=steps, notes=plan.notes if plan else [], roles=roles,
         findings=[_finding(f, profile, frames) for f in findings], decisions=decisions, versions=versions,
         tables=tables)
 
@@ -222,9 +230,9 @@ def run_html(waiting: list[ProposedChange], outcome: Outcome, workspace: Workspa
     if len(waiting) > 1:
         parts.append(f"<p>{len(waiting) - 1} more change(s) wait after this one.</p>")
     report = outcome.report
-    if report:
-        applied = ", ".join(f"{a['kind']} {a['rows_affected']} rows → {a['version']}" for a in report["applied"])
-        parts.append(f"<p>Done: {report['approved']} approved, {report['rejected']} rejected"
+    if report is not None:
+        applied = ", ".join(f"{a.kind} {a.rows_affected} rows → {a.version}" for a in report.applied)
+        parts.append(f"<p>Done: {report.approved} approved, {report.rejected} rejected"
                      f"{'; applied ' + html.escape(applied) if applied else ''}.</p>")
     parts.append(render_report(build_report(outcome, workspace), "html", standalone=False))
     return "\n".join(parts)

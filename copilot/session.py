@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from types import FrameType
 from typing import Any
 
@@ -26,6 +27,7 @@ from copilot.gate import Decision, Policy
 from copilot.graph import SessionContext, SessionEvents, build_graph, open_checkpointer
 from copilot.llm import build_chat_model
 from copilot.plan import Plan
+from copilot.record import SessionRecord, SessionReport, gate_answer, read_state, state_update, waiting_change
 from copilot.settings import Settings
 from copilot.workspace import Workspace
 from tools.atomic import atomic_write_text
@@ -48,8 +50,12 @@ class Outcome:
     """What a session did, read back from the final graph state."""
 
     session: str
-    state: dict[str, Any]
+    state: dict[str, Any]  # as checkpointed (what `--json` prints); `record` is its typed reading
     waiting: list[ProposedChange] = field(default_factory=list)  # non-empty: paused at the gate
+
+    @cached_property
+    def record(self) -> SessionRecord:
+        return read_state(self.state)
 
     @property
     def finished(self) -> bool:
@@ -57,24 +63,25 @@ class Outcome:
 
     @property
     def plan(self) -> Plan | None:
-        return Plan.model_validate(self.state["plan"]) if self.state.get("plan") else None
+        return self.record.plan
 
     @property
     def results(self) -> list[ToolResult]:
-        return [ToolResult.model_validate(r["result"]) for r in self.state.get("results", []) if "result" in r]
+        return self.record.tool_results
 
     @property
     def narratives(self) -> dict[str, str]:
         """step id -> the model's grounded summary of that step's result (with a model only)."""
-        return {r["step"]: r["narrative"] for r in self.state.get("results", []) if r.get("narrative")}
+        return {r.step: r.narrative for r in self.record.results if r.narrative}
 
     @property
-    def report(self) -> dict[str, Any]:
-        return self.state.get("report", {})
+    def report(self) -> SessionReport | None:
+        """None until the session has finished."""
+        return self.record.report
 
     @property
     def decisions(self) -> list[Decision]:
-        return [Decision.model_validate(d) for d in self.state.get("decisions", [])]
+        return self.record.decisions
 
 
 class Session:
@@ -112,13 +119,11 @@ class Session:
         with self.workspace.locked():  # held for the whole session, human answers included
             self.session_id = new_session_id()
             atomic_write_text(self.workspace.root / "SESSION", self.session_id + "\n")
-            state: dict[str, Any] = {"session": self.session_id, "goal": goal, "overrides": overrides or {},
-                                     "policy": self.policy.model_dump()}
-            if plan is not None:
-                state["plan"] = plan.model_dump()
+            given: dict[str, Any] = {"plan": plan} if plan is not None else {}
             if sample:
-                state["sample"] = sample
-            return self._drive(state)
+                given["sample"] = sample
+            return self._drive(state_update(session=self.session_id, goal=goal, overrides=overrides or {},
+                                            policy=self.policy, **given))
 
     def resume(self, session_id: str | None = None) -> Outcome:
         """Continue the workspace's last session (or the one named) from where it stopped."""
@@ -130,8 +135,12 @@ class Session:
             snapshot = self.graph.get_state(self._config())
             if not snapshot.values:
                 raise UsageError(f"no saved session '{self.session_id}'", file=self.workspace.root)
-            if "report" in snapshot.values:  # report is the last node; `next` can be empty before it ran
+            if read_state(snapshot.values).report is not None:  # the last node; `next` can be empty before it ran
                 return Outcome(self.session_id, dict(snapshot.values))
+            if snapshot.interrupts:
+                # Paused at the gate: go on from the waiting change. Invoking the graph again would rerun the
+                # gate with a person's earlier answer replayed twice, for the next change too.
+                return self._drive_pending(self.ask)
             return self._drive(None)
 
     def answer(self, decision: Decision) -> Outcome:
@@ -140,7 +149,7 @@ class Session:
             snapshot = self.graph.get_state(self._config())
             if not snapshot.interrupts:
                 raise UsageError("no change is waiting for a decision")
-            self._resume_with(decision, ProposedChange.model_validate(snapshot.interrupts[0].value["change"]))
+            self._resume_with(decision, waiting_change(snapshot.interrupts[0].value))
             return self._drive_pending(ask=None)  # the caller answers any further change the same way
 
     def _resume_with(self, decision: Decision, waiting: ProposedChange) -> None:
@@ -157,7 +166,10 @@ class Session:
                 raise UsageError(f"row{'s' if len(outside) > 1 else ''} {shown} not part of change '{waiting.id}'",
                                  fix=f"choose among its {len(affected)} rows ({example})" if affected
                                  else "this change has no rows to choose from; approve or reject it")
-        self.graph.invoke(Command(resume=decision.model_dump()), self._config(), context=self.context,
+        self._resume(decision)
+
+    def _resume(self, answer: Decision | Policy) -> None:
+        self.graph.invoke(Command(resume=gate_answer(answer)), self._config(), context=self.context,
                           durability=_DURABILITY)
 
     def _config(self) -> dict[str, Any]:
@@ -192,17 +204,22 @@ class Session:
 
     def _drive_pending(self, ask: AskHuman | None) -> Outcome:
         config = self._config()
+        offered: set[str] = set()  # changes the gate already put to this session's policy
         while True:
             snapshot = self.graph.get_state(config)
-            pending = [ProposedChange.model_validate(i.value["change"]) for i in snapshot.interrupts]
+            pending = [waiting_change(i.value) for i in snapshot.interrupts]
             if not pending:
                 return Outcome(self.session_id or "", dict(snapshot.values))
-            # This session's policy first (on resume it may differ from the one the session began with).
-            decision = self.policy.decide(pending[0])
-            if decision is None and ask is None:
+            change = pending[0]
+            if change.id not in offered and self.policy != read_state(snapshot.values).policy:
+                # Resumed under another policy than the session began with: the gate asks it before a person.
+                offered.add(change.id)
+                self._resume(self.policy)
+                continue
+            if ask is None:
                 # No human at hand: stay paused; `copilot resume` or `answer` picks it up.
                 return Outcome(self.session_id or "", dict(snapshot.values), waiting=pending)
-            self._resume_with(decision or ask(pending[0]), pending[0])
+            self._resume_with(ask(change), change)
 
     def close(self) -> None:
         self._checkpointer.conn.close()  # closing twice is harmless

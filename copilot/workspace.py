@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import BaseModel, Field
 
+from copilot.gate import Decision
 from copilot.lock import WorkspaceLock
 from tools.atomic import append_line, atomic_write, atomic_write_bytes, atomic_write_text
 from tools.contracts import DropRows, ProposedChange, SetValues, WriteFile
@@ -381,9 +382,9 @@ class Workspace:
         with self.locked():
             append_line(self.audit_path, json.dumps({"time": _now(), **entry}, default=str))
 
-    def record_decision(self, change: ProposedChange, decision: dict[str, Any], session: str) -> None:
+    def record_decision(self, change: ProposedChange, decision: Decision, session: str) -> None:
         self._log({"event": "decision", "session": session, "change_id": change.id, "tool": change.tool,
-                   "kind": change.kind, "decision": decision, "actor": decision.get("actor")})
+                   "kind": change.kind, "decision": decision.model_dump(), "actor": decision.actor})
 
     def record_session(self, session: str, goal: str, planner: str, tokens: dict[str, int]) -> None:
         """The end of a session: its goal, who planned it, and the model tokens it used."""
@@ -397,7 +398,7 @@ class Workspace:
         return {e["change_id"] for e in self.log() if e["event"] == "decision" and e.get("session") == session}
 
     def apply(self, change: ProposedChange, operation: DropRows | SetValues | WriteFile,
-              decision: dict[str, Any], session: str) -> Version:
+              decision: Decision, session: str) -> Version:
         """Apply an approved operation to HEAD, making a new version and an audit entry."""
         with self.locked():
             before = self.version()
@@ -417,8 +418,8 @@ class Workspace:
             return self._commit(dataset, before, change.id, {
                 "event": "apply", "session": session, "change_id": change.id, "tool": change.tool,
                 "kind": operation.kind, "operation": operation.model_dump(), "rationale": change.rationale,
-                "rows_affected": len(operation.affected_rows), "actor": decision.get("actor"),
-                "decision": decision})
+                "rows_affected": len(operation.affected_rows), "actor": decision.actor,
+                "decision": decision.model_dump()})
 
     def readable_document(self, name: str) -> Path:
         """HEAD's document `name` (an approved card, say) as a file under `current/`, to read without exporting."""

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from copilot.cli import BaseUrlOpt, JsonOpt, ModelOpt, _console, _settings
+from copilot.frontend import BaseUrlOpt, JsonOpt, ModelOpt, console_for, settings_from_flags
 from evals.harness import run_eval, totals
 from tools.quoting import markup_safe as escape
 
@@ -21,8 +21,8 @@ def evaluate(cases: Annotated[Path, typer.Argument(help="A folder of DCA-style c
              out: Annotated[Path, typer.Option("--out", help="Where the answer JSONs go.")] = Path("eval-out"),
              json_out: JsonOpt = False, model: ModelOpt = None, base_url: BaseUrlOpt = None) -> None:
     """Run the co-pilot read-only on each case (nothing is approved) and score its answers."""
-    console = _console(json_out)
-    settings = _settings(console, model, base_url)
+    console = console_for(json_out)
+    settings = settings_from_flags(console, model, base_url)
     table = Table(title=f"Evaluation at hint level {hint_level}", title_justify="left")
     for col in ("case", "type", "verdict", "score", "findings", "seconds"):
         table.add_column(col)

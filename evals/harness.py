@@ -74,8 +74,7 @@ def run_case(folder: Path, level: int, out: Path, settings: Settings) -> CaseRes
         workspace = Workspace.open(files, Path(tmp) / "workspace")
         with Session.open(workspace, DRY_RUN, settings) as session:
             outcome = session.start(f"{GOAL} Hint: {hint}" if hint else GOAL)
-    findings = [f for r in outcome.results for f in r.findings]
-    answer = answer_from(findings, hint)
+    answer = answer_from(outcome.record.findings, hint)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{case.id}.json").write_text(json.dumps(answer, indent=1, default=str), encoding="utf-8")
     issues = score_case(answer, case)

@@ -10,6 +10,7 @@ from langchain_core.messages import AIMessage
 from pydantic import Field
 
 from copilot.llm_planner import LLMPlanner
+from copilot.record import StepRecord
 from copilot.settings import Settings
 from copilot.worker import narrate
 from tools.contracts import Finding, ToolResult
@@ -86,7 +87,7 @@ def test_plan_as_plain_json_text_is_accepted(profile) -> None:
 def test_revision_adds_steps_but_never_repeats_one(profile) -> None:
     planner, _ = _planner(_call([{"tool": "duplicates"}]))
     plan, _ = planner.plan("dedupe", profile)
-    results = [{"step": "s1", "result": {"summary": "40 labels look wrong"}}]
+    results = [StepRecord(step="s1", result=ToolResult(tool="duplicates", summary="40 labels look wrong"))]
     repeat, _ = _planner(_call([{"tool": "duplicates"}]), _call([{"tool": "duplicates",
                                                                   "args": {"label_column": "species"}}]))
     steps, note, usage = repeat.revise(plan, results, profile)

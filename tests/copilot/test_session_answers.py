@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
-from copilot.gate import ASK, Decision
+from copilot.gate import APPROVE_ALL, ASK, Decision
 from copilot.plan import Plan, Step
 from copilot.session import Session
 from copilot.workspace import Workspace
@@ -69,7 +69,8 @@ def test_changes_proposed_on_an_older_version_are_not_applied(tmp_path: Path) ->
     paused = session.start("drop", plan=Plan(goal="drop", steps=[Step(id="s1", tool="drop_first", rationale="r")]))
     other = ProposedChange(tool="other", operation=DropRows(table="t.csv", row_ids=[2]), rationale="r",
                            preview=paused.waiting[0].preview)
-    ws.apply(other, other.operation, {"actor": "user:other"}, session="elsewhere")  # HEAD moves meanwhile
+    ws.apply(other, other.operation, Decision(change_id=other.id, action="approve", actor="user:other"),
+             session="elsewhere")  # HEAD moves meanwhile
     with pytest.raises(UsageError, match="moved to v0001 after this session proposed its changes on v0000"):
         session.answer(Decision(change_id=paused.waiting[0].id, action="approve", actor="user:t"))
     session.close()
@@ -105,3 +106,34 @@ def test_a_dataframe_without_a_workspace_leaves_nothing_behind(penguins: pd.Data
     del cp, run
     gc.collect()
     assert not root.exists()  # the temporary workspace went with the object
+
+
+class DropEach(Tool):
+    name = "drop_each"
+    description = "Proposes dropping each row, one change a row."
+    Args = _NoArgs
+
+    def run(self, ctx: ToolContext, args: BaseModel) -> ToolResult:
+        df = ctx.dataset.table().df
+        changes = [ProposedChange(tool=self.name, operation=op, rationale="r", preview=preview_table_change(df, op))
+                   for op in (DropRows(table="t.csv", row_ids=[r]) for r in df.index)]
+        return ToolResult(tool=self.name, summary="a change a row", proposed_changes=changes)
+
+
+def test_a_resume_under_another_policy_is_decided_at_the_gate_and_keeps_a_persons_answer(tmp_path: Path) -> None:
+    data = tmp_path / "t.csv"
+    pd.DataFrame({"a": [1, 2, 3]}).to_csv(data, index=False)
+    registry = ToolRegistry()
+    registry.add(DropEach())
+    ws = Workspace.open(data)
+    with Session(ws, ASK, registry=registry) as session:
+        paused = session.start("drop", plan=Plan(goal="drop", steps=[Step(id="s1", tool="drop_each", rationale="r")]))
+        first = paused.waiting[0]
+        paused = session.answer(Decision(change_id=first.id, action="reject", actor="user:t", reason="keep it"))
+        assert len(paused.waiting) == 1
+    with Session(Workspace.existing(ws.root), APPROVE_ALL, registry=registry) as again:
+        done = again.resume()
+    assert done.finished
+    assert [(d.action, d.actor) for d in done.decisions] == [("reject", "user:t"), ("approve", "policy:approve-all"),
+                                                             ("approve", "policy:approve-all")]
+    assert list(Workspace.existing(ws.root).load().table().df.index) == [0]

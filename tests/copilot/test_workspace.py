@@ -21,7 +21,7 @@ def _change(op) -> ProposedChange:
 def _apply(ws: Workspace, op) -> None:
     change = _change(op)
     decision = Decision(change_id=change.id, action="approve", actor="user:test")
-    ws.apply(change, op, decision.model_dump(), session="s")
+    ws.apply(change, op, decision, session="s")
 
 
 def test_versions_log_undo(penguins_with_dups: Path) -> None:

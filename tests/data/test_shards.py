@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import copilot.workspace as workspace_module
+from copilot.gate import Decision
 from copilot.workspace import Workspace
 from tools.contracts import CellUpdate, DropRows, Preview, ProposedChange, SetValues
 from tools.data.dataset import load_dataset
@@ -40,6 +41,10 @@ def corpus_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _whole() -> pd.DataFrame:
     return pd.concat([_frame(s, n) for s, n in enumerate(SHARD_ROWS)], ignore_index=True)
+
+
+def _approve(change: ProposedChange) -> Decision:
+    return Decision(change_id=change.id, action="approve", actor="t")
 
 
 def _change(op) -> ProposedChange:
@@ -80,7 +85,7 @@ def test_a_drop_is_stored_as_a_deletion_vector_and_export_and_undo_round_trip(co
     (name,) = ws.load().tables
     objects_before = {p.name for p in ws.objects.iterdir()}
     dropped = list(range(0, sum(SHARD_ROWS), 3))
-    version = ws.apply(_change(drop := DropRows(table=name, row_ids=dropped)), drop, {"actor": "t"}, "s")
+    version = ws.apply(change := _change(drop := DropRows(table=name, row_ids=dropped)), drop, _approve(change), "s")
     entry = version.tables[name]
     assert entry.rows == sum(SHARD_ROWS) - len(dropped) and entry.corpus.deleted
     new_objects = {p.name for p in ws.objects.iterdir()} - objects_before
@@ -88,7 +93,7 @@ def test_a_drop_is_stored_as_a_deletion_vector_and_export_and_undo_round_trip(co
     assert f"{entry.corpus.deleted}.npy" in new_objects and np.load(vector).tolist() == dropped
     assert vector.stat().st_size < 8 * len(dropped) + 200  # ids, not the corpus
     fix = SetValues(table=name, column="text", updates=[CellUpdate(row_id=1, value="fixed")])
-    ws.apply(_change(fix), fix, {"actor": "t"}, "s")
+    ws.apply(change := _change(fix), fix, _approve(change), "s")
     written = ws.export(tmp_path / "out")
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in written) == [
         f"data/part-{s}.parquet" for s in range(3)]
@@ -117,7 +122,7 @@ def test_a_crash_while_writing_a_corpus_version_leaves_the_last_good_one(corpus_
     real = workspace_module.atomic_write_text
     monkeypatch.setattr(workspace_module, "atomic_write_text", dies)
     with pytest.raises(KeyboardInterrupt):
-        ws.apply(_change(drop), drop, {"actor": "t"}, "s")
+        ws.apply(change := _change(drop), drop, _approve(change), "s")
     monkeypatch.setattr(workspace_module, "atomic_write_text", real)
     again = Workspace.existing(ws.root)
     with again.locked():  # recovery removes the half-made version's objects

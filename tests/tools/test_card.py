@@ -53,7 +53,7 @@ def test_croissant_validates_with_mlcroissant(tmp_path: Path) -> None:
     result = _card(ToolContext(ws.load()))
     for change in result.proposed_changes:
         ws.apply(change, change.operation, Decision(change_id=change.id, action="approve",
-                                                    actor="user:t").model_dump(), "s1")
+                                                    actor="user:t"), "s1")
     out = tmp_path / "export"
     ws.export(out, "csv")  # writes the table and the documents, croissant.json among them
     dataset = mlc.Dataset(jsonld=str(out / "croissant.json"))
@@ -68,7 +68,7 @@ def test_curation_log_and_open_findings(tmp_path: Path, penguins: pd.DataFrame) 
     dup = REGISTRY.get("duplicates")
     found = dup.run(ToolContext(ws.load()), dup.parse_args({}))
     change = found.proposed_changes[0]
-    ws.apply(change, change.operation, Decision(change_id=change.id, action="approve", actor="user:ana").model_dump(),
+    ws.apply(change, change.operation, Decision(change_id=change.id, action="approve", actor="user:ana"),
              "s1")
     labels = REGISTRY.get("label_issues").run(ToolContext(ws.load()), REGISTRY.get("label_issues").parse_args({}))
     ctx = ToolContext(ws.load(), history=ws.log(), prior_results=[labels])
