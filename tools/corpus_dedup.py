@@ -12,8 +12,9 @@ clusters, and the driver holds only links (two row ids each), never texts or sig
    signatures agree on at least the threshold's share of permutations (the MinHash estimate of their Jaccard
    similarity; the in-memory check computes it exactly, which would need every candidate's shingles at once).
 
-Union-find on the driver joins the links that stand. Shuffle partitions grow with the corpus
-(`partitions_for`), so each stage holds one batch, then one partition.
+Union-find on the driver joins the links that stand. The engine chooses the number of shuffle partitions
+(`Engine.partitions`): on the local engine they grow with the corpus, so each stage holds one batch, then one
+partition.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tools.data.shards import Corpus
-from tools.engine import Engine, partitions_for
+from tools.engine import Engine
 from tools.minhash import MinHashConfig, UnionFind, band_key, shingle, signatures
 from tools.ngrams import mix
 from tools.progress import Progress
@@ -134,7 +135,7 @@ def corpus_duplicates(corpus: Corpus, column: str, engine: Engine, cfg: MinHashC
                       partitions: int | None = None, progress: Progress = lambda f: None) -> list[CorpusCluster]:
     """Clusters of exact and near-duplicate texts in `column` of every live row, largest first."""
     cfg = cfg or MinHashConfig()
-    partitions = partitions or partitions_for(corpus)
+    partitions = partitions or engine.partitions(corpus)
     links = np.concatenate([np.empty((0, 2), np.int64), *engine.shuffle(
         partial(key_records, column=column, cfg=cfg, partitions=partitions), bucket_links, corpus, partitions,
         lambda f: progress(0.6 * f))])

@@ -8,7 +8,7 @@ sees that partition's records from every shard.
 
 - `LocalEngine` runs the shards one after another and appends each batch's records to one spill file per
   partition in a temporary folder, so memory holds one batch's output and then one partition, never a whole
-  shard or the corpus (choose `partitions` with `partitions_for`, which grows them with the corpus).
+  shard or the corpus (`partitions` grows them with the corpus).
 - `RayEngine` runs map tasks on a Ray cluster (`RAY_ADDRESS`, or a local Ray started on demand); the shuffle
   is Ray's own (map tasks with `num_returns=partitions`, reduce tasks on the i-th output of each), so the
   records move through Ray's object store and only the reduce results reach the driver. The shards must be
@@ -45,6 +45,10 @@ _SPREAD = "SPREAD"
 class Engine(Protocol):
     name: str
 
+    def partitions(self, corpus: Corpus) -> int:
+        """How many partitions a shuffle over this corpus should use on this engine."""
+        ...
+
     def map_shards(self, fn: MapFn, corpus: Corpus, progress: Progress = ...) -> list[T]: ...
 
     def shuffle(self, map_fn: ShuffleMapFn, reduce_fn: ReduceFn, corpus: Corpus, partitions: int,
@@ -53,6 +57,11 @@ class Engine(Protocol):
 
 class LocalEngine:
     name = "local"
+
+    def partitions(self, corpus: Corpus) -> int:
+        """Enough that each holds about one batch of rows' records (`COPILOT_BATCH_ROWS`): the reduces run in
+        this process, so its memory stays flat as the corpus grows."""
+        return max(16, -(-corpus.rows // BATCH_ROWS))
 
     def map_shards(self, fn: MapFn, corpus: Corpus, progress: Progress = lambda f: None) -> list[T]:
         results = []
@@ -95,6 +104,13 @@ class RayEngine:
 
     def __init__(self, num_cpus: int | None = None) -> None:
         self.num_cpus = num_cpus
+
+    def partitions(self, corpus: Corpus) -> int:
+        """A fixed 16: the reduces run on the workers, and Ray keeps a task's results under 100 KB in the
+        caller's memory (here the driver) rather than its object store, so more partitions, hence smaller map
+        outputs, would move the shuffle through the driver. A shard of 10,000 rows or more gives
+        near-duplicate keys over that size per partition."""
+        return 16
 
     def _ray(self):  # -> the ray module, connected
         import ray  # imported here: the `[scale]` extra, needed only with --engine ray
@@ -158,12 +174,6 @@ def _reduce_parts(reduce_fn: ReduceFn, *parts: np.ndarray) -> R:
     return reduce_fn([p for p in parts if len(p)])
 
 
-def partitions_for(corpus: Corpus, least: int = 16) -> int:
-    """Shuffle partitions enough that each holds the records of about one batch of rows (`COPILOT_BATCH_ROWS`),
-    so a reduce's memory stays flat as the corpus grows."""
-    return max(least, -(-corpus.rows // BATCH_ROWS))
-
-
 def engine(name: EngineName | str) -> Engine:
     """The engine by name (the session's `Settings.engine`, which reads COPILOT_ENGINE)."""
     if name == "ray":
@@ -173,4 +183,4 @@ def engine(name: EngineName | str) -> Engine:
     return LocalEngine()
 
 
-__all__ = ["Engine", "LocalEngine", "RayEngine", "engine", "partitions_for"]
+__all__ = ["Engine", "LocalEngine", "RayEngine", "engine"]
