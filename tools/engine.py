@@ -132,8 +132,8 @@ class RayEngine:
     def map_shards(self, fn: MapFn, corpus: Corpus, progress: Progress = lambda f: None) -> list[T]:
         ray = self._ray()
         task = ray.remote(scheduling_strategy=_SPREAD)(_call)
-        corpus_ref = ray.put(corpus)
-        refs = [task.remote(fn, corpus_ref, index) for index in range(len(corpus.shards))]
+        fn_ref, corpus_ref = ray.put(fn), ray.put(corpus)  # once, not once per task: a stage may carry arrays
+        refs = [task.remote(fn_ref, corpus_ref, index) for index in range(len(corpus.shards))]
         self._wait(ray, refs, progress, 0.0, 1.0)
         return ray.get(refs)
 
@@ -142,10 +142,10 @@ class RayEngine:
         ray = self._ray()
         mapper = ray.remote(num_returns=partitions, scheduling_strategy=_SPREAD)(_collect)
         reducer = ray.remote(_reduce_parts)
-        corpus_ref = ray.put(corpus)
+        fn_ref, corpus_ref = ray.put(map_fn), ray.put(corpus)
         outputs = []
         for index in range(len(corpus.shards)):
-            refs = mapper.remote(map_fn, corpus_ref, index, partitions)
+            refs = mapper.remote(fn_ref, corpus_ref, index, partitions)
             outputs.append(refs if isinstance(refs, list) else [refs])  # one partition: one ref, not a list
         self._wait(ray, [r for refs in outputs for r in refs], progress, 0.0, 0.8)
         results = [reducer.remote(reduce_fn, *[refs[part] for refs in outputs]) for part in range(partitions)]
