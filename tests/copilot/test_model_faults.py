@@ -97,7 +97,7 @@ def test_card_prose_claiming_actions_is_not_written() -> None:
 
     message = AIMessage(content="", tool_calls=[{"name": "Prose", "id": "c1", "args": {
         "summary": CLAIM + ".", "uses": "Classifying penguin species.", "limitations": ""}}])
-    example = Path(__file__).resolve().parent.parent / "examples" / "penguins"
+    example = Path(__file__).resolve().parents[2] / "examples" / "penguins"
     tool = REGISTRY.get("card")
     result = tool.run(ToolContext(load_dataset(example), llm=Writer(messages=iter([message]))), tool.parse_args({}))
     content = result.proposed_changes[0].operation.content

@@ -15,7 +15,7 @@ from evals.harness import answer_from, run_case
 from evals.scorer import score_issue
 from tools.contracts import Finding
 
-CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
+CASES = Path(__file__).resolve().parents[2] / "evals" / "cases"
 
 
 @pytest.mark.parametrize("folder", find_cases(CASES), ids=lambda p: p.name)

@@ -17,7 +17,7 @@ from tools.data.dataset import load_dataset
 from tools.data.source_text import SourceText
 from tools.evidence import searchable, verbatim_in
 
-CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
+CASES = Path(__file__).resolve().parents[2] / "evals" / "cases"
 
 
 def _audit(folder: Path, tmp: Path) -> list[Finding]:

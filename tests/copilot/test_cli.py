@@ -113,7 +113,7 @@ def test_wrong_flags_are_refused_before_a_workspace_is_made(cli, penguins_with_d
 
 
 def test_findings_fit_an_80_column_terminal(cli) -> None:
-    example = Path(__file__).resolve().parents[1] / "examples" / "penguins"
+    example = Path(__file__).resolve().parents[2] / "examples" / "penguins"
     result = cli("run", example, "what's wrong with this dataset?", "--approve", "none", columns=80)
     assert result.code == 0, result.err
     findings = result.out[result.out.index("Findings ("):result.out.index("Approval gate")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 SETUP = ("import palmerpenguins, pandas as pd\n"
          "raw = palmerpenguins.load_penguins()\n"
          "penguins = pd.concat([raw, raw.iloc[[5, 9]]], ignore_index=True)\n"

@@ -12,8 +12,8 @@ import pytest
 
 from tools.contracts import TYPE_WORDS, FindingType
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "penguins"
-POLICY = Path(__file__).resolve().parents[1] / "examples" / "demo-policy.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "penguins"
+POLICY = Path(__file__).resolve().parents[2] / "examples" / "demo-policy.toml"
 SECTIONS = ["Summary", "How the data was read", "Plan", "Findings", "Decisions and versions", "Columns"]
 # CI installs Chromium and sets this: there a missing browser is a failure, not a skip.
 BROWSER_REQUIRED = os.environ.get("COPILOT_REQUIRE_BROWSER") == "1"
