@@ -1,6 +1,6 @@
 """Corpora of shards out of core: time, driver memory and identical results on the local and Ray engines.
 
-    .venv/bin/python benchmarks/corpus.py --docs 200000 1000000 [--shards 50] [--engines local ray]
+    .venv/bin/python benchmarks/corpus.py --docs 200000 1000000 [--shards 50] [--engines local ray] [--keep DIR]
         [--datatrove PYTHON]     # also datatrove's MinHash pipeline, run by that interpreter (its own venv)
 
 For each size a corpus is generated into a temporary folder, shard by shard (memory: one shard): texts of
@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=50)
     parser.add_argument("--engines", nargs="+", default=["local", "ray"])
     parser.add_argument("--datatrove", help="a Python with datatrove installed, to run it beside ours")
+    parser.add_argument("--keep", type=Path, help="generate each corpus into KEEP/DOCS (reused when there) and keep it")
     parser.add_argument("--measure", nargs=2, metavar=("FOLDER", "ENGINE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -163,12 +164,18 @@ def main() -> None:
         return
     for docs in args.docs:
         with tempfile.TemporaryDirectory(prefix="corpus-bench-") as tmp:
-            folder = Path(tmp) / "corpus"
-            folder.mkdir()
+            folder = (args.keep / str(docs) if args.keep else Path(tmp)) / "corpus"
+            truth_file = folder.parent / "truth.json"
             t0 = time.perf_counter()
-            truth = generate(folder, docs, args.shards)
+            if truth_file.exists():
+                truth = json.loads(truth_file.read_text())
+                truth["pairs"] = [tuple(p) for p in truth["pairs"]]
+            else:
+                folder.mkdir(parents=True)
+                truth = generate(folder, docs, args.shards)
+                truth_file.write_text(json.dumps(truth))
             size = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
-            print(f"\n{docs:,} docs, {args.shards} shards, {size:.0f} MiB (generated in "
+            print(f"\n{docs:,} docs, {len(list(folder.iterdir()))} shards, {size:.0f} MiB (ready in "
                   f"{time.perf_counter() - t0:.0f} s)", flush=True)
             digests = set()
             for name in args.engines:
