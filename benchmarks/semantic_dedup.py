@@ -1,6 +1,6 @@
 """Semantic duplicates: today's path (the transformer embeds every row, chromadb finds 5 neighbours) vs
-the two-stage path (static word-piece vectors for every row, exact blocked search, the transformer only for
-rows with a candidate).
+the two-stage path (IDF-weighted static word-piece vectors for every row, exact blocked search, the
+transformer only for rows with a candidate).
 
     .venv/bin/python benchmarks/semantic_dedup.py --rows 10000 --today    # both paths, recall vs today's
     .venv/bin/python benchmarks/semantic_dedup.py --rows 100000           # the two-stage path alone

