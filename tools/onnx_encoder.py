@@ -20,7 +20,7 @@ import numpy as np
 
 from tools.atomic import atomic_write
 
-_BATCH = 64  # texts per run, sorted by length first so a batch pads little (as sentence-transformers does)
+_BATCH = 16  # texts per run, sorted by length first so a batch pads little; 16 ran 10-15% faster than 64 on 2 cores
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
