@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tools.data.shards import Corpus
-from tools.engine import Engine
+from tools.engine import Engine, by_partition
 from tools.minhash import MinHashConfig, UnionFind, band_key, shingle, signatures
 from tools.ngrams import mix
 from tools.progress import Progress
@@ -67,9 +67,7 @@ def key_records(corpus: Corpus, index: int, *, column: str, cfg: MinHashConfig,
         keys = np.concatenate([mix(exact ^ _EXACT_SALT)]
                               + [mix(band_key(sig[shingled], band, rows) ^ salts[band]) for band in range(bands)])
         row_ids = np.concatenate([ids] + [ids[shingled]] * bands)
-        part = (keys % np.uint64(partitions)).astype(np.int64)
-        records = np.stack([keys.view(np.int64), row_ids], axis=1)
-        yield [records[part == p] for p in range(partitions)]
+        yield by_partition(np.stack([keys.view(np.int64), row_ids], axis=1), keys, partitions)
 
 
 def bucket_links(parts: list[np.ndarray]) -> np.ndarray:
@@ -112,8 +110,7 @@ def candidate_records(corpus: Corpus, index: int, *, column: str, cfg: MinHashCo
         at = np.searchsorted(hit_ids, batch_pairs[:, 1])
         records = np.concatenate([batch_pairs, exact[at].view(np.int64)[:, None], _signature_words(sig[at])],
                                  axis=1)
-        part = (mix(batch_pairs[:, 0].astype(np.uint64)) % np.uint64(partitions)).astype(np.int64)
-        yield [records[part == p] for p in range(partitions)]
+        yield by_partition(records, mix(batch_pairs[:, 0].astype(np.uint64)), partitions)
 
 
 def verified_links(parts: list[np.ndarray], *, threshold: float,

@@ -153,6 +153,14 @@ class RayEngine:
         return ray.get(results)
 
 
+def by_partition(records: np.ndarray, hashes: np.ndarray, partitions: int) -> list[np.ndarray]:
+    """A shuffle map's records split into `partitions` arrays by their key's hash (uint64), in their order
+    within each: one sort, where a mask per partition would pass over the records `partitions` times."""
+    part = (hashes % np.uint64(partitions)).astype(np.int64)
+    order = np.argsort(part, kind="stable")
+    return np.split(records[order], np.cumsum(np.bincount(part, minlength=partitions))[:-1])
+
+
 def _call(fn: MapFn, corpus: Corpus, index: int) -> T:
     """A stage as a Ray task (Ray wraps functions, not partials)."""
     return fn(corpus, index)
@@ -183,4 +191,4 @@ def engine(name: EngineName | str) -> Engine:
     return LocalEngine()
 
 
-__all__ = ["Engine", "LocalEngine", "RayEngine", "engine"]
+__all__ = ["Engine", "LocalEngine", "RayEngine", "by_partition", "engine"]
