@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -22,7 +23,7 @@ from tools.evidence import quote, row_fields, row_namer
 from tools.minhash import MinHashConfig, UnionFind, near_duplicates
 from tools.operations import preview_corpus_change, preview_table_change
 from tools.textnorm import row_keys
-from tools.vectorstore import VectorIndex, collection_name, pairs_above
+from tools.vectorstore import VectorIndex, candidate_pairs, collection_name
 
 Keep = Literal["first", "longest", "most_complete", "best_label"]
 _FINDINGS_PER_TABLE = 30
@@ -59,7 +60,6 @@ class DuplicatesArgs(BaseModel):
 
 Method = Literal["exact", "near", "semantic"]
 _SEMANTIC_MAX_ROWS = 1_000_000
-_SEMANTIC_NEIGHBOURS = 5
 _TWO_STAGE_MIN_ROWS = 2_000  # smaller tables: the transformer embeds every row (seconds), as before
 _FIRST_STAGE_DIMS = 128
 # With IDF-weighted static vectors: kept 0.990 / 0.995 of the transformer's pairs on 5k / 10k texts of
@@ -104,10 +104,11 @@ class TextSource:
     cache_dir: Path | None
     label: str  # names the cache: table and column
 
-    def semantic_pairs(self, threshold: float, progress, two_stage: bool | None = None
-                       ) -> dict[tuple[int, int], float]:
+    def semantic_pairs(self, threshold: float, progress, two_stage: bool | None = None,
+                       open_pairs: Callable[[np.ndarray], np.ndarray] | None = None) -> dict[tuple[int, int], float]:
         """Pairs of rows whose texts' embeddings have cosine ≥ threshold. From _TWO_STAGE_MIN_ROWS rows (or when
-        `two_stage`), the transformer embeds only rows that static vectors put near another row."""
+        `two_stage`), the transformer embeds only rows that static vectors put near another row, in a candidate
+        pair that `open_pairs` (k × 2 → k booleans) keeps: the caller may already know the answer for some."""
         embedder = default_embedder()
         texts = self.texts.tolist()
         content = int(pd.util.hash_pandas_object(self.texts, index=False).sum())
@@ -117,6 +118,9 @@ class TextSource:
         if first is None:
             return self._every_row_pairs(texts, embedder, index, threshold, progress)
         rows, pairs = first_stage_candidates(texts, first, lambda f: progress(0.3 * f))
+        if open_pairs is not None:
+            pairs = pairs[open_pairs(pairs)]
+            rows = np.unique(pairs)
         vectors = index.vectors(rows, texts, embedder, lambda f: progress(0.3 + 0.7 * f))
         position = np.full(len(texts), -1)
         position[rows] = np.arange(len(rows))
@@ -124,24 +128,22 @@ class TextSource:
         return {(int(a), int(b)): float(sim) for (a, b), sim in zip(pairs.tolist(), np.asarray(sims).tolist(),
                                                                     strict=True) if sim >= threshold}
 
-    def _every_row_pairs(self, texts: list[str], embedder, index: VectorIndex, threshold: float, progress
+    @staticmethod
+    def _every_row_pairs(texts: list[str], embedder, index: VectorIndex, threshold: float, progress
                          ) -> dict[tuple[int, int], float]:
-        """The transformer embeds every row; each row's nearest neighbours come from the chromadb index."""
+        """The transformer (or the lexical embedder) embeds every row; every pair above the threshold is found."""
         vectors = index.fill(texts, embedder, lambda f: progress(0.6 * f))
-        ids, sims = index.neighbours(vectors, _SEMANTIC_NEIGHBOURS + 1, lambda f: progress(0.6 + 0.4 * f))
-        pairs: dict[tuple[int, int], float] = {}
-        for a, (row_ids, row_sims) in enumerate(zip(ids.tolist(), sims.tolist(), strict=True)):
-            for b, sim in zip(row_ids, row_sims, strict=True):
-                if b != a and sim >= threshold and texts[a].strip() and texts[b].strip():
-                    pairs[(min(a, b), max(a, b))] = sim
-        return pairs
+        pairs = candidate_pairs(vectors, threshold, lambda f: progress(0.6 + 0.4 * f))
+        sims = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]]) if len(pairs) else []
+        return {(a, b): s for (a, b), s in zip(pairs.tolist(), np.asarray(sims).tolist(), strict=True)
+                if s >= threshold and texts[a].strip() and texts[b].strip()}
 
 
 def first_stage_candidates(texts: list[str], first: StaticEmbedder, progress=lambda f: None
                            ) -> tuple[np.ndarray, np.ndarray]:
     """(rows to embed with the transformer, candidate pairs i < j): IDF-weighted static vectors of every non-blank
     text, centred and reduced to _FIRST_STAGE_DIMS by PCA (fitted on up to 20,000 rows), then every pair with
-    cosine ≥ _FIRST_STAGE_THRESHOLD by exact blocked search."""
+    cosine ≥ _FIRST_STAGE_THRESHOLD (exactly up to 20,000 rows, by faiss's inverted-file index beyond)."""
     nonblank = np.flatnonzero([bool(t.strip()) for t in texts])
     if len(nonblank) < 2:
         return nonblank[:0], np.empty((0, 2), np.int64)
@@ -152,8 +154,7 @@ def first_stage_candidates(texts: list[str], first: StaticEmbedder, progress=lam
     _, _, components = np.linalg.svd(sample - mean, full_matrices=False)
     reduced = (vectors - mean) @ components[:_FIRST_STAGE_DIMS].T
     reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
-    pairs, _ = pairs_above(reduced.astype(np.float32), _FIRST_STAGE_THRESHOLD,
-                           progress=lambda f: progress(0.5 + 0.5 * f))
+    pairs = candidate_pairs(reduced.astype(np.float32), _FIRST_STAGE_THRESHOLD, lambda f: progress(0.5 + 0.5 * f))
     pairs = nonblank[pairs]
     return np.unique(pairs), pairs
 
@@ -201,8 +202,17 @@ def find_clusters(keys: pd.Series, source: TextSource | None, args: DuplicatesAr
         for a, b in near:
             uf.union(a, b)
     if source is not None and _semantic_on(args, n):
+        roots = uf.roots().copy()  # the groups before any semantic link
+
+        def open_pairs(pairs: np.ndarray) -> np.ndarray:
+            """Pairs whose rows are not yet in one group: only they can change a cluster (a group joined by exact or
+            near links keeps that name), so only their rows go through the transformer."""
+            a, b = pairs[:, 0], pairs[:, 1]
+            return meaningful[a] & meaningful[b] & (roots[a] != roots[b])
+
         semantic = {(a, b): s for (a, b), s in
-                    source.semantic_pairs(args.semantic_threshold, lambda f: progress(0.6 + 0.4 * f)).items()
+                    source.semantic_pairs(args.semantic_threshold, lambda f: progress(0.6 + 0.4 * f),
+                                          open_pairs=open_pairs).items()
                     if meaningful[a] and meaningful[b]}
         for a, b in semantic:
             uf.union(a, b)

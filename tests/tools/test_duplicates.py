@@ -300,3 +300,57 @@ def test_two_stage_semantic_pairs_find_what_embedding_every_row_finds(tmp_path: 
     unit = np.eye(4, dtype=np.float32)[[0, 0, 1, 2, 2, 2]]
     found, sims = pairs_above(unit, 0.9, block=2)  # blocks do not lose or repeat pairs
     assert sorted(map(tuple, found.tolist())) == [(0, 1), (3, 4), (3, 5), (4, 5)] and np.allclose(sims, 1)
+
+
+def test_the_indexed_pair_search_finds_nearly_every_pair_the_exact_one_finds() -> None:
+    """Beyond its exact limit, candidate_pairs searches faiss's inverted-file index: on 30,000 clustered vectors
+    with planted close pairs it finds ≥ 99% of the exact search's pairs, each once, i < j, none below the bar."""
+    pytest.importorskip("faiss")
+    from tools.vectorstore import candidate_pairs, pairs_above
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(300, 64))
+    vectors = centres[rng.integers(0, 300, 30_000)] + rng.normal(scale=0.9, size=(30_000, 64))
+    vectors[15_000:16_000] = vectors[:1_000] + rng.normal(scale=0.25, size=(1_000, 64))  # planted close copies
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    exact = set(map(tuple, pairs_above(vectors, 0.8)[0].tolist()))
+    found = candidate_pairs(vectors, 0.8, exact_max_rows=1_000)
+    assert len(exact) > 1_000 and {(i, 15_000 + i) for i in range(1_000)} <= exact
+    assert (found[:, 0] < found[:, 1]).all() and len(set(map(tuple, found.tolist()))) == len(found)
+    assert (np.einsum("ij,ij->i", vectors[found[:, 0]], vectors[found[:, 1]]) >= 0.8 - 1e-5).all()
+    assert len(exact & set(map(tuple, found.tolist()))) >= 0.99 * len(exact)
+    assert len(candidate_pairs(vectors[:500], 0.8, exact_max_rows=1_000)) == len(pairs_above(vectors[:500], 0.8)[0])
+
+
+def test_pairs_already_grouped_skip_the_transformer_and_change_no_cluster(reviews: pd.DataFrame, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows whose candidate pairs near-duplicate links have already joined are not embedded: the clusters are the
+    ones judging every candidate pair gives, and fewer rows go through the transformer."""
+    import tools.duplicates as duplicates
+    from tools.duplicates import DuplicatesArgs, TextSource, find_clusters
+    from tools.embeddings import default_embedder, static_embedder
+
+    monkeypatch.setenv("COPILOT_EMBEDDER", "sentence")
+    if static_embedder() is None:
+        pytest.skip("the sentence model's package is not installed")
+    monkeypatch.setattr(duplicates, "_TWO_STAGE_MIN_ROWS", 100)
+    texts = reviews.review.head(300).tolist()
+    texts += [texts[4] + " Really.", texts[20].replace(" the ", " this ", 1),  # near and semantic duplicates
+              _edit_words(texts[9], 0.05, seed=2)]  # a semantic one that word 5-grams miss
+    embedded: list[int] = []
+    embedder = default_embedder()
+    monkeypatch.setattr(embedder, "embed",
+                        lambda batch, real=embedder.embed: embedded.append(len(batch)) or real(batch))
+    args = DuplicatesArgs()
+    keys = pd.Series(range(len(texts)))  # no exact duplicates
+
+    skipping = find_clusters(keys, TextSource(pd.Series(texts), tmp_path / "a", "t:review"), args)
+    rows_skipping, embedded[:] = sum(embedded), []
+    judging_all = TextSource.semantic_pairs
+    monkeypatch.setattr(TextSource, "semantic_pairs", lambda self, t, p, two_stage=None, open_pairs=None:
+                        judging_all(self, t, p, two_stage))
+    every = find_clusters(keys, TextSource(pd.Series(texts), tmp_path / "b", "t:review"), args)
+    as_found = sorted((c.rows, c.method) for c in skipping)
+    assert as_found == sorted((c.rows, c.method) for c in every)
+    assert ([4, 300], "near") in as_found and ([9, 302], "semantic") in as_found
+    assert 0 < rows_skipping < sum(embedded)
