@@ -21,10 +21,11 @@ scanned as the contamination tool scans a dataset's text column (offline, produc
   `--negatives` rows).
 
 - **--scale N**: the **rephrased** set's Basic English rows hidden among N unrelated real short texts (a random
-  sample of `short_texts(2 N)` of benchmarks/semantic_dedup.py, which draws product reviews, docstrings and King
-  James verses in turn), scanned with every row embedded (`RephraseIndex(first=False)`) and with the static first
-  stage, on the same rows. No verse of a chapter that holds an item is among them (an item itself, or its
-  neighbours on the same people), nor a near copy of an item.
+  sample of `short_texts(3 N)` of benchmarks/semantic_dedup.py, which draws product reviews, then the standard
+  library's docstrings, then King James verses: reviews alone up to N ≈ 6,500, verses too from N ≈ 12,000),
+  scanned with every row embedded (`RephraseIndex(first=False)`) and with the static first stage, on the same
+  rows. No verse of a chapter that holds an item is among them (an item itself, or its neighbours on the same
+  people), nor a near copy of an item.
 
 Negatives are the same kind of text as the items, the hardest case for a text check. A negative whose
 original is a near-copy of an item (word-set Jaccard ≥ 0.5: formulaic verses, message variants) is not
@@ -224,8 +225,8 @@ def scale(n_rows: int, n_items: int, home: Path) -> dict:
     kjv = {p for t in verses.values() for p in _pieces(t)}
     beside = {p for v, t in verses.items() if v // 1000 in chapters for p in _pieces(t)}  # as short_texts cuts them
     item_words = [_words(o) for o in originals]
-    unrelated = [t for t in short_texts(2 * n_rows) if t not in beside and not any(  # its sources drawn in turn:
-        len(w & iw) >= NEAR_COPY * len(w | iw) for w in [_words(t)] for iw in item_words)]  # twice as many, mixed
+    unrelated = [t for t in short_texts(3 * n_rows) if t not in beside and not any(  # its sources drawn in turn:
+        len(w & iw) >= NEAR_COPY * len(w | iw) for w in [_words(t)] for iw in item_words)]  # more, then a sample
     negatives = random.Random(0).sample(unrelated, min(n_rows, len(unrelated)))
     bench = register("kjv-verses", [o for o, _ in items], home)
     corpus = [(r, i) for i, (_, rs) in enumerate(items) for r in rs] + [(t, None) for t in negatives]
