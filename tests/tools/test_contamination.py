@@ -333,7 +333,7 @@ def test_the_static_first_stage_embeds_only_rows_near_the_items(monkeypatch) -> 
     assert len(docstrings) == 300 and len(embedded[False] & set(docstrings)) == 300
     # Sentences with few of the reviews' commonest words (code, option names) count as another language, which
     # is always embedded; of the others, under 5% are.
-    english = {d for d, other in zip(docstrings, index._other_language(docstrings), strict=True) if not other}
+    english = {d for d, foreign in zip(docstrings, index._other_language(docstrings), strict=True) if not foreign}
     assert len(english) > 200 and len(embedded[True] & english) < 0.05 * len(english)
     assert set(planted.values()) <= embedded[True]
 
