@@ -59,7 +59,7 @@ from tools import benchmark_sets
 from tools.benchmark_sets import BenchmarkSet
 from tools.contamination_scan import Match, skeleton
 from tools.contamination_verify import code_features, literal_grams, text_features
-from tools.embeddings import Embedder, multilingual_embedder
+from tools.embeddings import Embedder, multilingual_embedder, static_embedder
 
 CANDIDATES = 5  # items per row and view compared further
 NEIGHBOURS = 10  # text: a similarity is read against the mean of its row's 10 highest (CSLS's k)
@@ -196,6 +196,7 @@ class _Bars:
 class RephraseIndex:
     bench: BenchmarkSet
     embedder: Embedder
+    first: bool = True  # a static first stage for text, where its model is installed (False: every row embedded)
     items: dict[str, np.ndarray] = field(init=False)  # dense item vectors per embedding view
     thresholds: dict[str, float] = field(init=False)  # strict, as rows in the items' language are read
 
@@ -217,6 +218,15 @@ class RephraseIndex:
         # The fixed thresholds of a small benchmark are raw cosines; with fewer items than neighbours, no neighbourhood.
         self._reads_locally = self.bench.kind == "text" and len(self.bench.texts) >= _MIN_ITEMS
         self.thresholds = self._bars({}, None, self._reads_locally).strict
+        # The first stage's IDF comes from the items alone: a row is kept or not whatever rows are scanned beside it
+        # (a table and its shards agree), and the words that tell items apart weigh most. With fewer items than
+        # _MIN_ITEMS, items have too few neighbours to say what is near: every row is embedded.
+        self._static = static_embedder() if self.first and self._reads_locally else None
+        if self._static is not None:
+            self._idf = self._static.idf(self.bench.texts)
+            self._static_items = self._static.embed_corpus(self.bench.texts, self._idf)
+            others = self._null(_cosines(self._static_items, self._static_items), False)
+            self._floor = -np.sort(-others, axis=1)[:, NEIGHBOURS - 1]  # each item's NEIGHBOURS-th nearest other
 
     def candidates(self, texts: Sequence[str], embedding_threshold: float | None = None) -> list[Candidate]:
         """Each row's top items in each view, scored in every view; pairs that pass no view's loose bar are
@@ -267,8 +277,16 @@ class RephraseIndex:
 
     def first_stage(self, texts: list[str], fitted: dict) -> np.ndarray:
         """Which rows are worth embedding. For code, the verifier is a cheap first stage (~250 rows/s against
-        the transformer's ~5-30): rows it finds nowhere near any item are not embedded. Text is always
-        embedded, since a translation shares few words with its original."""
+        the transformer's ~5-30): rows it finds nowhere near any item are not embedded. For text, the static view
+        (`StaticEmbedder`, ~10k rows/s): a row in the items' language is embedded when it is as close to some item
+        as that item's NEIGHBOURS-th nearest other item, i.e. it would be among that item's neighbours (a
+        rephrasing keeps its item's names and content words, which that view sees; a row on other subjects is
+        near no item). Each item's own bar, not one floor for all: mean word-piece vectors of any two texts in a
+        language sit close, so the farthest item's nearest other is passed by most unrelated rows. A row in
+        another language is always embedded (a translation shares no word pieces with its original)."""
+        if self.bench.kind == "text" and self._static is not None:
+            sims = self._static.embed_corpus(texts, self._idf) @ self._static_items.T
+            return (sims >= self._floor).any(axis=1) | self._other_language(texts)
         if "verifier" not in fitted or self.bench.kind != "code":
             return np.ones(len(texts), dtype=bool)
         vectorizer, items, item_sims = fitted["verifier"]
@@ -291,11 +309,13 @@ class RephraseIndex:
         return out
 
     def _foreign(self, texts: list[str]) -> np.ndarray:
-        """Which rows are in another language than the items (text with the multilingual view only): a row whose
-        share of the items' `_FUNCTION_WORDS` commonest words ("the", "of", "and" in English; function words in
-        any language) is under half the items' median share."""
-        if "multilingual" not in self.items:
-            return np.zeros(len(texts), dtype=bool)
+        """Which rows are in another language than the items, for the multilingual view (none without it)."""
+        return self._other_language(texts) if "multilingual" in self.items else np.zeros(len(texts), dtype=bool)
+
+    def _other_language(self, texts: list[str]) -> np.ndarray:
+        """Which rows are in another language than the items: a row whose share of the items' `_FUNCTION_WORDS`
+        commonest words ("the", "of", "and" in English; function words in any language) is under half the items'
+        median share."""
         from sklearn.feature_extraction.text import CountVectorizer
 
         counter = CountVectorizer(token_pattern=_TOKEN.pattern, dtype=np.float32)

