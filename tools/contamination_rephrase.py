@@ -233,7 +233,11 @@ class RephraseIndex:
         left out."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         fitted = self.fit(texts)
-        foreign = self._foreign(texts)
+        # One language test for both its readers: the multilingual view (which rows are in another language) and
+        # the static first stage (which always lets them through).
+        none = np.zeros(len(texts), dtype=bool)
+        other = self._other_language(texts) if "multilingual" in self.items or self._static is not None else none
+        foreign = other if "multilingual" in self.items else none
         # Read locally: text rows in the items' language, unless a cosine was given. A row in another language is
         # read as measured: a view of one language puts it near arbitrary items, and the neighbourhood it gets
         # there says nothing (reading translations locally found fewer of them).
@@ -244,7 +248,7 @@ class RephraseIndex:
         k = min(CANDIDATES, len(self.bench.texts))
         out: list[Candidate] = []
         for lo in range(0, len(texts), _CHUNK):
-            rows = lo + np.flatnonzero(self.first_stage(texts[lo:lo + _CHUNK], fitted))
+            rows = lo + np.flatnonzero(self.first_stage(texts[lo:lo + _CHUNK], fitted, other[lo:lo + _CHUNK]))
             if not rows.size:
                 continue
             views = self.views([texts[r] for r in rows], fitted)
@@ -275,7 +279,7 @@ class RephraseIndex:
                                      max(v - bar.strict[view] for view, v in values.items() if view in deciding)))
         return out
 
-    def first_stage(self, texts: list[str], fitted: dict) -> np.ndarray:
+    def first_stage(self, texts: list[str], fitted: dict, other_language: np.ndarray | None = None) -> np.ndarray:
         """Which rows are worth embedding. For code, the verifier is a cheap first stage (~250 rows/s against
         the transformer's ~5-30): rows it finds nowhere near any item are not embedded. For text, the static view
         (`StaticEmbedder`, ~10k rows/s): a row in the items' language is embedded when it is as close to some item
@@ -283,10 +287,12 @@ class RephraseIndex:
         rephrasing keeps its item's names and content words, which that view sees; a row on other subjects is
         near no item). Each item's own bar, not one floor for all: mean word-piece vectors of any two texts in a
         language sit close, so the farthest item's nearest other is passed by most unrelated rows. A row in
-        another language is always embedded (a translation shares no word pieces with its original)."""
+        another language (`other_language`, computed here when not given) is always embedded (a translation
+        shares no word pieces with its original)."""
         if self.bench.kind == "text" and self._static is not None:
             sims = self._static.embed_corpus(texts, self._idf) @ self._static_items.T
-            return (sims >= self._floor).any(axis=1) | self._other_language(texts)
+            other = self._other_language(texts) if other_language is None else other_language
+            return (sims >= self._floor).any(axis=1) | other
         if "verifier" not in fitted or self.bench.kind != "code":
             return np.ones(len(texts), dtype=bool)
         vectorizer, items, item_sims = fitted["verifier"]
@@ -307,10 +313,6 @@ class RephraseIndex:
         for view, (vectorizer, items, _) in (fitted or {}).items():
             out[view] = _cosines(vectorizer.transform(texts), items)
         return out
-
-    def _foreign(self, texts: list[str]) -> np.ndarray:
-        """Which rows are in another language than the items, for the multilingual view (none without it)."""
-        return self._other_language(texts) if "multilingual" in self.items else np.zeros(len(texts), dtype=bool)
 
     def _other_language(self, texts: list[str]) -> np.ndarray:
         """Which rows are in another language than the items: a row whose share of the items' `_FUNCTION_WORDS`

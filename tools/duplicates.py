@@ -124,9 +124,7 @@ class TextSource:
         vectors = index.vectors(rows, texts, embedder, lambda f: progress(0.3 + 0.7 * f))
         position = np.full(len(texts), -1)
         position[rows] = np.arange(len(rows))
-        sims = (vectors[position[pairs[:, 0]]] * vectors[position[pairs[:, 1]]]).sum(axis=1) if len(pairs) else []
-        return {(int(a), int(b)): float(sim) for (a, b), sim in zip(pairs.tolist(), np.asarray(sims).tolist(),
-                                                                    strict=True) if sim >= threshold}
+        return _reaching(pairs, vectors, threshold, position)
 
     @staticmethod
     def _every_row_pairs(texts: list[str], embedder, index: VectorIndex, threshold: float, progress
@@ -134,9 +132,18 @@ class TextSource:
         """The transformer (or the lexical embedder) embeds every row; every pair above the threshold is found."""
         vectors = index.fill(texts, embedder, lambda f: progress(0.6 * f))
         pairs = candidate_pairs(vectors, threshold, lambda f: progress(0.6 + 0.4 * f))
-        sims = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]]) if len(pairs) else []
-        return {(a, b): s for (a, b), s in zip(pairs.tolist(), np.asarray(sims).tolist(), strict=True)
-                if s >= threshold and texts[a].strip() and texts[b].strip()}
+        return {(a, b): s for (a, b), s in _reaching(pairs, vectors, threshold).items()
+                if texts[a].strip() and texts[b].strip()}
+
+
+def _reaching(pairs: np.ndarray, vectors: np.ndarray, threshold: float, position: np.ndarray | None = None
+              ) -> dict[tuple[int, int], float]:
+    """{(a, b): cosine} for the pairs of rows whose vectors reach `threshold`; row r's vector is
+    vectors[position[r]] (vectors[r] without `position`)."""
+    at = pairs if position is None else position[pairs]
+    sims = np.einsum("ij,ij->i", vectors[at[:, 0]], vectors[at[:, 1]]) if len(pairs) else np.zeros(0)
+    keep = sims >= threshold
+    return dict(zip(map(tuple, pairs[keep].tolist()), sims[keep].tolist(), strict=True))
 
 
 def first_stage_vectors(texts: list[str], first: StaticEmbedder, progress=lambda f: None
